@@ -1,0 +1,261 @@
+// The shared vocabulary of fixloop. Types only: no logic lives here.
+// Conventions: every path is repository-relative with forward slashes; lines and columns are 1-based.
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'todo';
+
+/** Why a test (or a test file) failed, as read from the runner's own output. */
+export interface Failure {
+  /** First line(s) of the error, ANSI codes stripped, e.g. "ReferenceError: join is not defined". */
+  message: string;
+  /** Error class when the runner names it: "ReferenceError", "SyntaxError", "AssertionError". */
+  errorName?: string;
+  stack?: string;
+  /** Where the error was raised: first frame inside the repository, outside node_modules. */
+  location?: SourceLocation;
+}
+
+export interface TestCase {
+  /** Stable across runs: `${suite}::${file}::${fullName}`. */
+  id: string;
+  suite: string;
+  /** The test file. */
+  file: string;
+  /** Describe blocks and title joined by " > ". */
+  fullName: string;
+  status: TestStatus;
+  durationMs?: number;
+  /** Where the test is declared. */
+  location?: SourceLocation;
+  failure?: Failure;
+}
+
+/** A test file that could not be loaded or collected: none of its tests ran. */
+export interface LoadFailure {
+  suite: string;
+  file: string;
+  failure: Failure;
+}
+
+export interface Totals {
+  tests: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Test files that failed to load (their tests are not counted above: they never ran). */
+  loadErrors: number;
+}
+
+/** The suite could not test the code at all (command missing, service down, timeout, ...). */
+export interface Blocker {
+  reason: 'command-not-found' | 'timeout' | 'no-report' | 'crash' | 'environment';
+  message: string;
+  /** Last lines of the command's output, as evidence. */
+  outputTail: string;
+}
+
+export interface SuiteRun {
+  suite: string;
+  command: string;
+  exitCode: number | null;
+  durationMs: number;
+  timedOut: boolean;
+  tests: TestCase[];
+  loadFailures: LoadFailure[];
+  totals: Totals;
+  blocker?: Blocker;
+  /** File holding the full output of this run, when one was written. */
+  logFile?: string;
+}
+
+export interface TestRun {
+  startedAt: string;
+  durationMs: number;
+  suites: SuiteRun[];
+  totals: Totals;
+}
+
+export type FailureKind =
+  | 'syntax'
+  | 'module-load'
+  | 'type'
+  | 'reference'
+  | 'assertion'
+  | 'timeout'
+  | 'environment'
+  | 'unknown';
+
+/** One root cause: the failures that share it, located where the code broke. */
+export interface Problem {
+  /** Stable signature (kind + location + normalized message) so attempts can be counted across iterations. */
+  id: string;
+  kind: FailureKind;
+  /** One line for humans: "ReferenceError: join is not defined at src/b.ts:1". */
+  title: string;
+  message: string;
+  location?: SourceLocation;
+  /** Ids of the failing tests this problem explains. */
+  testIds: string[];
+  /** Test files that failed to load because of it. */
+  loadFailedFiles: string[];
+  /** Every test file involved: what a targeted re-run must run. */
+  testFiles: string[];
+  failures: Failure[];
+}
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+  category: 'error' | 'warning' | 'suggestion' | 'message';
+}
+
+/** The code around a problem's location, gathered with ts-morph. */
+export interface CodeContext {
+  file: string;
+  enclosing?: { kind: string; name?: string; startLine: number; endLine: number; text: string };
+  imports: string[];
+  referencedDeclarations: { name: string; file: string; line: number; text: string }[];
+  diagnostics: Diagnostic[];
+}
+
+/** One file before and after a patch; null means the file does not exist on that side. */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface Patch {
+  changes: FileChange[];
+}
+
+export interface CommitIntent {
+  type: string;
+  scope?: string;
+  subject: string;
+  body?: string;
+}
+
+export interface Candidate {
+  id: string;
+  problemId: string;
+  provider: string;
+  /** Short description of the edit, e.g. "Add import from './join'". */
+  title: string;
+  rationale: string;
+  rootCause?: string;
+  patch: Patch;
+  commit?: CommitIntent;
+}
+
+export type VerdictKind = 'fixed' | 'partial' | 'no-effect' | 'regressed' | 'broken';
+
+export interface Verdict {
+  kind: VerdictKind;
+  /** The full run with the candidate applied (absent when verification stopped at the targeted run). */
+  run?: TestRun;
+  targeted?: TestRun;
+  /** Test ids failing (or files failing to load) in the baseline that pass now. */
+  fixed: string[];
+  /** Test ids that passed in the baseline and fail now. */
+  broke: string[];
+  /** The problem's tests (or load-failed files) that still fail. */
+  stillFailing: string[];
+  summary: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  message: string;
+  files: string[];
+  problemId: string;
+  candidateId: string;
+  provider: string;
+  iteration: number;
+}
+
+export type AttemptOutcome = 'committed' | 'rejected' | 'not-accepted' | 'error';
+
+export interface Attempt {
+  problemId: string;
+  candidateId: string;
+  provider: string;
+  title: string;
+  outcome: AttemptOutcome;
+  reason?: string;
+  verdict?: Omit<Verdict, 'run' | 'targeted'>;
+  diff: string;
+}
+
+export type StopReason =
+  | 'green'
+  | 'max-iterations'
+  | 'no-progress'
+  | 'nothing-fixable'
+  | 'blocked'
+  | 'budget'
+  | 'interrupted';
+
+export interface IterationRecord {
+  runId: string;
+  iteration: number;
+  startedAt: string;
+  endedAt: string;
+  before: TestRun;
+  after: TestRun;
+  problems: Problem[];
+  attempts: Attempt[];
+  commits: CommitRecord[];
+  /** Commit sha of the loop's branch when the iteration began. */
+  baseSha: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'green' | 'failing' | 'blocked' | 'interrupted';
+  stopReason: StopReason;
+  branch: string;
+  iterations: number;
+  commits: CommitRecord[];
+  totalsBefore: Totals;
+  totalsAfter: Totals;
+  reportDir: string;
+  reports: string[];
+  startedAt: string;
+  endedAt: string;
+}
+
+// ---- events: the loop is a stream of these; the CLI, journal and reports consume them ----
+
+interface EventBase {
+  runId: string;
+  at: string;
+}
+
+export type LoopEvent = EventBase &
+  (
+    | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string }
+    | { type: 'iteration:start'; iteration: number }
+    | { type: 'suites:start'; iteration: number; suites: string[] }
+    | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
+    | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
+    | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
+    | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
+    | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
+    | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
+    | { type: 'fix:committed'; iteration: number; problemId: string; candidateId: string; sha: string; message: string; files: string[] }
+    | { type: 'provider:error'; iteration: number; problemId: string; provider: string; message: string }
+    | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
+    | { type: 'budget:spent'; budget: string; limit: number }
+    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
+  );
+
+export type LoopEventType = LoopEvent['type'];

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Paths the loop must never edit unless the policy says otherwise. */
+export const DEFAULT_PROTECT = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__snapshots__/**',
+  '**/fixtures/**',
+  '**/package-lock.json',
+  '**/yarn.lock',
+  '**/pnpm-lock.yaml',
+  '**/.github/**',
+  '.ci/**',
+  '.gitlab-ci.yml',
+  'loop.policy.json',
+];
+
+export const SuiteSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
+    command: z.string().min(1).describe('Shell command that runs the suite, e.g. "npx vitest run".'),
+    format: z.enum(['vitest']).default('vitest').describe('How to read the results.'),
+    timeoutSec: z.number().positive().default(600).describe('The whole process tree is killed after this many seconds.'),
+    cwd: z.string().optional().describe('Directory to run in, relative to the repository root.'),
+  })
+  .describe('One test suite.');
+
+export const PolicySchema = z.strictObject({
+  $schema: z.string().optional(),
+  suites: z.array(SuiteSchema).min(1).describe('The test suites the loop runs and keeps green.'),
+  budget: z
+    .strictObject({
+      maxIterations: z.number().int().positive().default(5).describe('Iterations before the loop stops.'),
+    })
+    .prefault({}),
+  guard: z
+    .strictObject({
+      protect: z.array(z.string()).default(DEFAULT_PROTECT).describe('Globs the loop must never edit.'),
+    })
+    .prefault({}),
+  git: z
+    .strictObject({
+      branch: z
+        .string()
+        .default('fixloop/{runId}')
+        .describe('Branch for the fixes; "{runId}" is replaced. "current" commits on the checked-out branch.'),
+    })
+    .prefault({}),
+  report: z
+    .strictObject({
+      dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),
+    })
+    .prefault({}),
+});
+
+export type Policy = z.output<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type SuiteConfig = z.output<typeof SuiteSchema>;
