@@ -34,6 +34,12 @@ export const PolicySchema = z.strictObject({
   budget: z
     .strictObject({
       maxIterations: z.number().int().positive().default(5).describe('Iterations before the loop stops.'),
+      maxAttemptsPerProblem: z
+        .number()
+        .int()
+        .positive()
+        .default(5)
+        .describe('Candidates tried for one problem in a run before it is parked.'),
     })
     .prefault({}),
   guard: z
@@ -46,7 +52,7 @@ export const PolicySchema = z.strictObject({
       branch: z
         .string()
         .default('fixloop/{runId}')
-        .describe('Branch for the fixes; "{runId}" is replaced. "current" commits on the checked-out branch.'),
+        .describe('Branch the fixes are committed on, created from HEAD; "{runId}" is replaced.'),
     })
     .prefault({}),
   report: z

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROTECT, loadPolicy, parsePolicy, PolicyError } from '../../src/policy/index.js';
+
+function repo(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-policy-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe('parsePolicy', () => {
+  it('fills every default around the suites', () => {
+    const policy = parsePolicy({ suites: [{ name: 'unit', command: 'npx vitest run' }] }, 't');
+    expect(policy).toEqual({
+      suites: [{ name: 'unit', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }],
+      budget: { maxIterations: 5, maxAttemptsPerProblem: 5 },
+      guard: { protect: DEFAULT_PROTECT },
+      git: { branch: 'fixloop/{runId}' },
+      report: { dir: '.fixloop/runs/{runId}' },
+    });
+  });
+
+  it('names the path of a field with the wrong type', () => {
+    expect(() => parsePolicy({ suites: [{ name: 'unit', command: 'x', timeoutSec: 'ten' }] }, 'loop.policy.json')).toThrow(
+      /Invalid policy loop\.policy\.json:\n {2}- suites\.0\.timeoutSec: Invalid input: expected number, received string/,
+    );
+  });
+
+  it('rejects unknown keys with their full path', () => {
+    expect(() => parsePolicy({ suites: [{ name: 'u', command: 'x' }], budget: { maxIteration: 3 } }, 'p.json')).toThrow(
+      'Invalid policy p.json:\n  - budget.maxIteration: unknown key',
+    );
+  });
+
+  it('rejects a policy without suites', () => {
+    expect(() => parsePolicy({ suites: [] }, 'p.json')).toThrow(/suites: Too small/);
+  });
+});
+
+describe('loadPolicy', () => {
+  it('reads loop.policy.json from the repository root', () => {
+    const dir = repo({ 'loop.policy.json': JSON.stringify({ suites: [{ name: 'a', command: 'npm test' }], budget: { maxIterations: 2 } }) });
+    const loaded = loadPolicy(dir);
+    expect(loaded.source).toBe('loop.policy.json');
+    expect(loaded.derived).toBe(false);
+    expect(loaded.policy.budget.maxIterations).toBe(2);
+  });
+
+  it('reports malformed JSON as a policy error naming the file', () => {
+    const dir = repo({ 'loop.policy.json': '{ "suites": [ ' });
+    expect(() => loadPolicy(dir)).toThrow(PolicyError);
+    expect(() => loadPolicy(dir)).toThrow(/^Cannot read policy loop\.policy\.json: /);
+  });
+
+  it('fails when an explicitly named policy file is missing', () => {
+    const dir = repo({});
+    expect(() => loadPolicy(dir, 'custom.json')).toThrow(`Policy file not found: ${path.join(dir, 'custom.json')}`);
+  });
+
+  it('derives a single vitest suite from package.json, turning watch mode into one run', () => {
+    const dir = repo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest' } }) });
+    const loaded = loadPolicy(dir);
+    expect(loaded.derived).toBe(true);
+    expect(loaded.source).toBe('derived from package.json (test script: "vitest")');
+    expect(loaded.policy.suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
+  });
+
+  it('keeps an explicit "vitest run" script as it is', () => {
+    const dir = repo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest run --dir src' } }) });
+    expect(loadPolicy(dir).policy.suites[0].command).toBe('npx vitest run --dir src');
+  });
+
+  it('refuses to guess when the test script is not vitest', () => {
+    const dir = repo({ 'package.json': JSON.stringify({ scripts: { test: 'jest' } }) });
+    expect(() => loadPolicy(dir)).toThrow(`No loop.policy.json, and package.json's "test" script ("jest") does not run vitest: write a loop.policy.json naming your suites.`);
+  });
+});
+
+describe('policy JSON Schema', () => {
+  it('docs/policy.schema.json is the schema generated from zod (run `npm run schema` after changing it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { policyJsonSchema } = await import('../../src/policy/index.js');
+    const onDisk = JSON.parse(readFileSync(new URL('../../docs/policy.schema.json', import.meta.url), 'utf8'));
+    expect(onDisk).toEqual(policyJsonSchema());
+    expect(onDisk.required).toEqual(['suites']);
+    expect(onDisk.additionalProperties).toBe(false);
+  });
+});
