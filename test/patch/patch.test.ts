@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyPatch, guardPatch, patchDiff, patchSize, revertPatch, PatchConflictError } from '../../src/patch/index.js';
+import { DEFAULT_PROTECT } from '../../src/policy/index.js';
+import type { Patch } from '../../src/model.js';
+
+function root(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-patch-'));
+  mkdirSync(path.join(dir, 'src'));
+  writeFileSync(path.join(dir, 'src/a.ts'), 'export const a = 1;\nexport const b = x;\n');
+  return dir;
+}
+
+const patch: Patch = {
+  changes: [
+    { path: 'src/a.ts', before: 'export const a = 1;\nexport const b = x;\n', after: "import { x } from './x.js';\nexport const a = 1;\nexport const b = x;\n" },
+    { path: 'src/x.ts', before: null, after: 'export const x = 2;\n' },
+  ],
+};
+
+describe('applyPatch / revertPatch', () => {
+  it('writes the after contents and restores the before contents exactly', () => {
+    const dir = root();
+    applyPatch(dir, patch);
+    expect(readFileSync(path.join(dir, 'src/a.ts'), 'utf8')).toBe(patch.changes[0].after);
+    expect(readFileSync(path.join(dir, 'src/x.ts'), 'utf8')).toBe('export const x = 2;\n');
+    revertPatch(dir, patch);
+    expect(readFileSync(path.join(dir, 'src/a.ts'), 'utf8')).toBe(patch.changes[0].before);
+    expect(existsSync(path.join(dir, 'src/x.ts'))).toBe(false);
+  });
+
+  it('writes nothing when one file no longer matches its before contents', () => {
+    const dir = root();
+    writeFileSync(path.join(dir, 'src/x.ts'), 'someone else wrote this\n');
+    expect(() => applyPatch(dir, patch)).toThrow(PatchConflictError);
+    expect(() => applyPatch(dir, patch)).toThrow('src/x.ts has changed since the patch was made; not applied');
+    expect(readFileSync(path.join(dir, 'src/a.ts'), 'utf8')).toBe(patch.changes[0].before);
+  });
+});
+
+describe('patchDiff', () => {
+  it('renders a git-style unified diff, new files from /dev/null', () => {
+    expect(patchDiff(patch)).toBe(
+      [
+        '--- a/src/a.ts',
+        '+++ b/src/a.ts',
+        '@@ -1,2 +1,3 @@',
+        "+import { x } from './x.js';",
+        ' export const a = 1;',
+        ' export const b = x;',
+        '--- /dev/null',
+        '+++ b/src/x.ts',
+        '@@ -0,0 +1,1 @@',
+        '+export const x = 2;',
+        '',
+      ].join('\n'),
+    );
+    expect(patchSize(patch)).toBe(2);
+  });
+});
+
+describe('guardPatch', () => {
+  it('allows an edit of a source file', () => {
+    expect(guardPatch(patch, DEFAULT_PROTECT)).toEqual({ allowed: true });
+  });
+
+  it.each([
+    ['test/env.test.ts'],
+    ['src/__snapshots__/a.snap'],
+    ['fixtures/demo/x.ts'],
+    ['package-lock.json'],
+    ['.github/workflows/ci.yml'],
+    ['loop.policy.json'],
+  ])('rejects an edit of the protected path %s', (file) => {
+    const p: Patch = { changes: [{ path: file, before: 'a', after: 'b' }] };
+    expect(guardPatch(p, DEFAULT_PROTECT)).toEqual({ allowed: false, reason: `${file} is a protected path` });
+  });
+
+  it('rejects paths that leave the repository and empty patches', () => {
+    expect(guardPatch({ changes: [{ path: '../etc/passwd', before: 'a', after: 'b' }] }, [])).toEqual({
+      allowed: false,
+      reason: '../etc/passwd is outside the repository',
+    });
+    expect(guardPatch({ changes: [] }, [])).toEqual({ allowed: false, reason: 'the patch changes nothing' });
+  });
+});
