@@ -1,0 +1,2 @@
+export * from './repo.js';
+export * from './message.js';

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { commitMessage, scopeFor } from '../../src/vcs/index.js';
+
+describe('scopeFor', () => {
+  it.each([
+    [['src/shared/isolated-environment.ts'], 'env'],
+    [['src/auth/session.ts'], 'session'],
+    [['src/auth/index.ts'], 'auth'],
+    [['src/index.ts'], undefined],
+    [['src/ws/websocketEvents.ts'], 'events'],
+    [['lib/config/configuration.js'], 'config'],
+    [['src/flow/a.ts', 'src/flow/b.ts'], 'flow'],
+    [['src/flow/messages/a.ts', 'src/flow/queue/b.ts'], 'flow'],
+    [['src/a/x.ts', 'lib/b/y.ts'], undefined],
+    [[], undefined],
+  ])('%j → %s', (files, scope) => {
+    expect(scopeFor(files)).toBe(scope);
+  });
+});
+
+describe('commitMessage', () => {
+  it('writes header, body with verification counts, and trailers', () => {
+    const message = commitMessage({
+      intent: { type: 'fix', subject: 'import missing readFileSync in getEnv().' },
+      files: ['src/shared/isolated-environment.ts'],
+      rootCause: 'ReferenceError: readFileSync is not defined (src/shared/isolated-environment.ts:12)',
+      fix: 'Add import from "node:fs" (codefix, TS2304)',
+      before: { tests: 20, passed: 20, failed: 0, skipped: 0, loadErrors: 2 },
+      after: { tests: 26, passed: 26, failed: 0, skipped: 0, loadErrors: 0 },
+      runId: '20261124-0301-ab12',
+      iteration: 1,
+      provider: 'codefix',
+    });
+    expect(message).toBe(
+      [
+        'fix(env): import missing readFileSync in getEnv()',
+        '',
+        'Root cause: ReferenceError: readFileSync is not defined (src/shared/isolated-environment.ts:12)',
+        'Fix: Add import from "node:fs" (codefix, TS2304)',
+        'Verification: 20 passed, 0 failed, 2 files failed to load → 26 passed, 0 failed.',
+        '',
+        'Fixloop-Run: 20261124-0301-ab12',
+        'Fixloop-Iteration: 1',
+        'Fixloop-Provider: codefix',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps a scope the provider chose', () => {
+    const message = commitMessage({
+      intent: { type: 'fix', scope: 'env', subject: 'correct global declaration order in get_env() function' },
+      files: ['shared/isolated_environment.py'],
+      rootCause: 'r',
+      fix: 'f',
+      before: { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 1 },
+      after: { tests: 3, passed: 3, failed: 0, skipped: 1, loadErrors: 0 },
+      runId: 'r1',
+      iteration: 2,
+      provider: 'llm',
+    });
+    expect(message.split('\n')[0]).toBe('fix(env): correct global declaration order in get_env() function');
+    expect(message.split('\n')[4]).toBe('Verification: 0 passed, 0 failed, 1 file failed to load → 3 passed, 0 failed, 1 skipped.');
+  });
+});
