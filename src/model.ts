@@ -193,6 +193,8 @@ export interface Attempt {
   reason?: string;
   verdict?: Omit<Verdict, 'run' | 'targeted'>;
   diff: string;
+  /** The candidate's rootCause, kept so reports can explain a fix without the Candidate. */
+  rootCause?: string;
 }
 
 export type StopReason =

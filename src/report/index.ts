@@ -1,0 +1,4 @@
+export { renderIterationMarkdown, iterationJson, type ReportOptions } from './iteration.js';
+export { SCHEMA_VERSION } from './iteration-json.js';
+export { writeIterationReport } from './write.js';
+export { isGreen, newlyPassing } from './facts.js';
