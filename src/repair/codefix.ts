@@ -1,0 +1,230 @@
+// The cheapest provider: the TypeScript language service's own quick fixes (add the missing import,
+// correct the spelling, add the missing await) for the diagnostics at a problem's location.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { ts, type SourceFile } from 'ts-morph';
+import { enclosingAt } from '../analysis/enclosing.js';
+import { flatten, projectFor, SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
+import type { Candidate, FileChange, Problem, SourceLocation } from '../model.js';
+import { rootCauseOf, subjectOf, tierOf, type FoundFix } from './codefix-describe.js';
+import { formatSettingsFor, preferencesFor } from './codefix-style.js';
+import type { PatchProvider, ProposeContext } from './types.js';
+
+/** Diagnostics this many lines around the location are taken to be the failure's. */
+const NEAR_LINES = 2;
+const MAX_DIAGNOSTICS = 20;
+const MAX_CANDIDATES = 8;
+/** "Could not find name": what TypeScript reports in JS files that are not type-checked. */
+const UNCHECKED_JS_NAME_CODE = 2570;
+const CANNOT_FIND_NAME = 2304;
+
+interface Span {
+  code: number;
+  start: number;
+  length: number;
+  message: string;
+}
+
+interface Ranked {
+  found: FoundFix;
+  /** Sort key, compared element by element. */
+  key: number[];
+}
+
+export class CodefixProvider implements PatchProvider {
+  readonly name = 'codefix';
+
+  async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
+    const isProtected = picomatch(ctx.protect, { dot: true });
+    const analysis = projectFor(ctx.root);
+    const targets = targetsOf(problem, analysis, isProtected);
+    if (targets.length === 0) return;
+    // A cheap stat sweep catches checkouts between iterations; the targets are re-read regardless.
+    analysis.refresh();
+    analysis.refresh(targets.map((t) => t.file));
+
+    const ranked: Ranked[] = [];
+    for (const [index, target] of targets.entries()) {
+      if (ctx.signal?.aborted) return;
+      ranked.push(...fixesAt(analysis, target, index, problem));
+    }
+    ranked.sort((a, b) => compareKeys(a.key, b.key));
+
+    const tried = new Set(ctx.history.map((attempt) => attempt.candidateId));
+    const offered = new Set<string>();
+    const titles = new Set<string>();
+    for (const { found } of ranked) {
+      if (offered.size >= MAX_CANDIDATES || ctx.signal?.aborted) return;
+      const changes = changesOf(analysis, found);
+      if (!changes || changes.some((change) => isProtected(change.path))) continue;
+      const id = candidateId(changes);
+      // One description, one candidate: the same edit found from a second diagnostic is noise.
+      if (tried.has(id) || offered.has(id) || titles.has(found.fix.description)) continue;
+      offered.add(id);
+      titles.add(found.fix.description);
+      yield {
+        id,
+        problemId: problem.id,
+        provider: this.name,
+        title: found.fix.description,
+        rationale:
+          `TS${found.code} at ${found.file}:${found.line}:${found.column}: ${found.message}\n` +
+          `The TypeScript language service offers the code fix "${found.fix.description}" (${found.fix.fixName}).`,
+        rootCause: rootCauseOf(found),
+        patch: { changes },
+        commit: { type: 'fix', subject: subjectOf(found) },
+      };
+    }
+  }
+}
+
+/** Same edit, same id: history can then recognise a candidate that was already tried. */
+export function candidateId(changes: FileChange[]): string {
+  return `codefix-${createHash('sha1').update(JSON.stringify(changes)).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The problem's location, and when that file is protected (a test), the other failure locations
+ * outside protected paths: the cause may sit in the source the test calls. Fixes found in a
+ * protected file are still kept when their edits land elsewhere (e.g. exporting a name).
+ */
+function targetsOf(problem: Problem, analysis: AnalysisProject, isProtected: (path: string) => boolean): SourceLocation[] {
+  const usable = (loc?: SourceLocation): loc is SourceLocation =>
+    loc !== undefined && SOURCE_FILE.test(loc.file) && analysis.isInside(loc.file);
+  if (!usable(problem.location)) return [];
+  const first = { ...problem.location, file: analysis.relative(problem.location.file) };
+  const targets = [first];
+  if (!isProtected(first.file)) return targets;
+  for (const failure of problem.failures) {
+    const loc = failure.location;
+    if (!usable(loc)) continue;
+    const file = analysis.relative(loc.file);
+    if (!isProtected(file) && !targets.some((t) => t.file === file)) targets.push({ ...loc, file });
+  }
+  return targets;
+}
+
+function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: number, problem: Problem): Ranked[] {
+  const found = analysis.rawDiagnostics(target.file);
+  const sf = analysis.sourceFile(target.file);
+  // Semantic fixes on a file that does not parse are guesses built on a broken tree.
+  if (!found || !sf || found.kind === 'syntactic') return [];
+  const text = sf.getFullText();
+  const spans = withReportedNames(sf, target, problem, nearest(sf, target, found.diagnostics));
+  const format = formatSettingsFor(text);
+  const preferences = preferencesFor(sf, analysis);
+  const mentioned = problemText(problem);
+  const ranked: Ranked[] = [];
+  for (const span of spans) {
+    let fixes: readonly ts.CodeFixAction[];
+    try {
+      fixes = analysis.languageService.getCodeFixesAtPosition(sf.getFilePath(), span.start, span.start + span.length, [span.code], format, preferences);
+    } catch {
+      continue; // a fix provider's internal assertion is no reason to give up the others
+    }
+    const { line, column } = sf.getLineAndColumnAtPos(span.start);
+    const spanText = text.slice(span.start, span.start + span.length);
+    const enclosing = enclosingAt(sf, span.start);
+    for (const fix of fixes) {
+      const tier = tierOf(fix);
+      if (tier === undefined) continue;
+      const named = enclosing?.name ? { name: enclosing.name, callable: enclosing.callable } : undefined;
+      const isMentioned = /^[\w$]+$/.test(spanText) && new RegExp(`(^|[^\\w$])${escape(spanText)}($|[^\\w$])`).test(mentioned);
+      ranked.push({
+        found: { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named },
+        // The name the runtime error quotes first, then the kind of fix, then closeness to the location.
+        key: [isMentioned ? 0 : 1, tier, index, Math.abs(line - target.line), ranked.length],
+      });
+    }
+  }
+  return ranked;
+}
+
+/** Errors within NEAR_LINES of the location; when there are none there, the whole file's. */
+function nearest(sf: SourceFile, target: SourceLocation, diagnostics: readonly ts.Diagnostic[]): Span[] {
+  const spans = diagnostics
+    .filter((d) => d.start !== undefined && d.length !== undefined && (d.category === ts.DiagnosticCategory.Error || d.code === UNCHECKED_JS_NAME_CODE))
+    .map((d) => ({ code: d.code, start: d.start!, length: d.length!, message: flatten(d.messageText) }));
+  const near = spans.filter((s) => Math.abs(sf.getLineAndColumnAtPos(s.start).line - target.line) <= NEAR_LINES);
+  return (near.length > 0 ? near : spans).slice(0, MAX_DIAGNOSTICS);
+}
+
+/**
+ * "ReferenceError: join is not defined" names what TypeScript does not report in unchecked JS:
+ * such a name near the location is handed to the language service as "Cannot find name".
+ */
+function withReportedNames(sf: SourceFile, target: SourceLocation, problem: Problem, spans: Span[]): Span[] {
+  const names = new Set([...problemText(problem).matchAll(/([A-Za-z_$][\w$]*) is not defined/g)].map((m) => m[1]));
+  const added: Span[] = [];
+  for (const name of names) {
+    const uses = sf
+      .getDescendantsOfKind(ts.SyntaxKind.Identifier)
+      .filter((id) => id.getText() === name && Math.abs(id.getStartLineNumber() - target.line) <= NEAR_LINES)
+      .sort((a, b) => Math.abs(a.getStartLineNumber() - target.line) - Math.abs(b.getStartLineNumber() - target.line));
+    const use = uses[0];
+    if (!use || spans.some((s) => s.start === use.getStart())) continue;
+    added.push({ code: CANNOT_FIND_NAME, start: use.getStart(), length: name.length, message: `Cannot find name '${name}'.` });
+  }
+  return [...added, ...spans];
+}
+
+/** Every edit of one fix, as whole files; undefined when it reaches outside the repository. */
+function changesOf(analysis: AnalysisProject, found: FoundFix): FileChange[] | undefined {
+  const byFile = new Map<string, { isNewFile: boolean; edits: ts.TextChange[] }>();
+  for (const change of found.fix.changes) {
+    const entry = byFile.get(change.fileName) ?? { isNewFile: !!change.isNewFile, edits: [] };
+    entry.edits.push(...change.textChanges);
+    byFile.set(change.fileName, entry);
+  }
+  const changes: FileChange[] = [];
+  for (const [fileName, { isNewFile, edits }] of byFile) {
+    const abs = path.resolve(fileName);
+    const rel = analysis.relative(abs);
+    if (!analysis.isInside(abs) || rel.split('/').includes('node_modules')) return undefined;
+    const before = isNewFile ? null : currentText(analysis, abs);
+    if (before === undefined) return undefined;
+    const after = applyEdits(before ?? '', edits);
+    if (after !== before) changes.push({ path: rel, before, after });
+  }
+  return changes.length > 0 ? changes : undefined;
+}
+
+function currentText(analysis: AnalysisProject, abs: string): string | undefined {
+  const loaded = analysis.project.getSourceFile(abs);
+  if (loaded) return loaded.getFullText();
+  try {
+    return fs.readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The edits of one fix all refer to the original text: applied from the last span to the first,
+ * each lands where it was meant. The sort is stable, so two inserts at one point keep their order.
+ */
+export function applyEdits(text: string, edits: readonly { span: { start: number; length: number }; newText: string }[]): string {
+  const ordered = [...edits].sort((a, b) => a.span.start - b.span.start);
+  let result = text;
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    const { span, newText } = ordered[i];
+    result = result.slice(0, span.start) + newText + result.slice(span.start + span.length);
+  }
+  return result;
+}
+
+/** What the failure said, without file paths: "greet" in "src/greet.ts:4" is not a mention. */
+function problemText(problem: Problem): string {
+  return [problem.message, ...problem.failures.map((f) => f.message)].join('\n').replace(/\S+\.[cm]?[jt]sx?\b(?::\d+)*/g, ' ');
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+function escape(text: string): string {
+  return text.replace(/[$]/g, '\\$');
+}
