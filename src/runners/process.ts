@@ -1,0 +1,178 @@
+// Runs one test command and makes sure nothing it started outlives it: the command gets its own
+// process group, and timeouts, aborts and the end of the command all end that whole group,
+// because test runners leave worker processes behind when only their parent is killed.
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+
+export interface CommandOptions {
+  cwd: string;
+  /** Added to the environment, after the no-colour defaults (so they may override them). */
+  env?: Record<string, string>;
+  /** The whole process tree is killed after this many seconds. */
+  timeoutSec?: number;
+  signal?: AbortSignal;
+  /** Receives the full output (stdout and stderr, interleaved). */
+  logFile?: string;
+  /** How much of the output's end to keep for parsing, in characters (default 4 MB). */
+  keepOutput?: number;
+  /** Time between SIGTERM and SIGKILL when the tree is killed (default 1000 ms). */
+  graceMs?: number;
+}
+
+export interface CommandResult {
+  /** null when the command was ended by a signal. */
+  exitCode: number | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  /** The last 64 KB of output: evidence for messages. */
+  outputTail: string;
+  /** The last `keepOutput` characters of output, for parsers: runners print their summaries last. */
+  output: string;
+  /** True when `output` lost its beginning to the bound. */
+  outputTruncated: boolean;
+  /** Process id of the shell (and id of its process group). */
+  pid?: number;
+  /** Set when the command could not be started at all. */
+  spawnError?: string;
+}
+
+const TAIL = 64 * 1024;
+const DEFAULT_KEEP = 4 * 1024 * 1024;
+
+/** Process groups still running, killed if fixloop itself exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  });
+}
+
+/** Keeps the end of a stream of text within a bound, without copying on every chunk. */
+class TailBuffer {
+  private chunks: string[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly limit: number) {}
+
+  push(chunk: string): void {
+    if (this.limit <= 0) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - this.chunks[0].length >= this.limit) {
+      this.size -= this.chunks.shift()!.length;
+      this.truncated = true;
+    }
+  }
+
+  text(): string {
+    const joined = this.chunks.join('');
+    if (joined.length <= this.limit) return joined;
+    this.truncated = true;
+    return joined.slice(joined.length - this.limit);
+  }
+}
+
+export async function runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
+  const started = performance.now();
+  const keep = new TailBuffer(Math.max(options.keepOutput ?? DEFAULT_KEEP, TAIL));
+  if (options.signal?.aborted) {
+    return { exitCode: null, timedOut: false, aborted: true, durationMs: 0, outputTail: '', output: '', outputTruncated: false };
+  }
+
+  let log: WriteStream | undefined;
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    log = createWriteStream(options.logFile);
+  }
+
+  const subprocess = execa(command, {
+    shell: true,
+    cwd: options.cwd,
+    env: { FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', ...options.env },
+    // Its own process group, so that process.kill(-pid) reaches every worker it spawns.
+    detached: true,
+    stdin: 'ignore',
+    all: true,
+    buffer: false,
+    reject: false,
+  });
+  const pid = subprocess.pid;
+  if (pid !== undefined) {
+    liveGroups.add(pid);
+    installExitHook();
+  }
+
+  let timedOut = false;
+  let aborted = false;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const killTree = (): void => {
+    if (pid === undefined || forceTimer) return;
+    killGroup(pid, 'SIGTERM');
+    forceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), options.graceMs ?? 1000);
+  };
+  const timer =
+    options.timeoutSec !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          killTree();
+        }, options.timeoutSec * 1000)
+      : undefined;
+  const onAbort = (): void => {
+    aborted = true;
+    killTree();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // Background children may hold the output pipe open after the shell exits; ending the group
+  // when the shell exits closes it, and leaves no orphans behind.
+  subprocess.once('exit', () => {
+    if (pid !== undefined) killGroup(pid, 'SIGKILL');
+  });
+
+  subprocess.all?.setEncoding('utf8');
+  subprocess.all?.on('data', (chunk: string) => {
+    keep.push(chunk);
+    log?.write(chunk);
+  });
+
+  const result = await subprocess;
+  clearTimeout(timer);
+  clearTimeout(forceTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (pid !== undefined) {
+    killGroup(pid, 'SIGKILL');
+    liveGroups.delete(pid);
+  }
+  if (log) {
+    const stream = log;
+    await new Promise<void>((resolve) => stream.end(resolve));
+  }
+
+  const output = keep.text();
+  return {
+    exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
+    timedOut,
+    aborted,
+    durationMs: Math.round(performance.now() - started),
+    outputTail: output.slice(-TAIL),
+    output,
+    outputTruncated: keep.truncated,
+    pid,
+    ...(pid === undefined && result.failed ? { spawnError: result.shortMessage } : {}),
+  };
+}

@@ -1,0 +1,150 @@
+// Reads vitest's JSON report (plus, when given, the default reporter's text) into the shared model.
+import { z } from 'zod';
+import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
+import {
+  errorNameOf,
+  framesOf,
+  headline,
+  pickLocation,
+  relativizeText,
+  stripAnsi,
+  toRepoPath,
+  type PathContext,
+} from './error-text.js';
+import { testId } from './results.js';
+import { parseDefaultOutput, type ReporterBlock } from './vitest-text.js';
+
+export interface VitestParseOptions {
+  suite: string;
+  /** Repository root: every path in the result is relative to it. */
+  cwd: string;
+  /** Where vitest ran, when not the root (a suite's `cwd`): its printed relative paths start there. */
+  runDir?: string;
+  /** The default reporter's output of the same run, for what the JSON report leaves out. */
+  defaultOutput?: string;
+}
+
+export interface VitestResults {
+  tests: TestCase[];
+  loadFailures: LoadFailure[];
+}
+
+const AssertionSchema = z.object({
+  ancestorTitles: z.array(z.string()),
+  title: z.string(),
+  status: z.enum(['passed', 'failed', 'skipped', 'pending', 'todo', 'disabled']),
+  duration: z.number().nullish(),
+  failureMessages: z.array(z.string()).nullish(),
+  location: z.object({ line: z.number().int(), column: z.number().int() }).nullish(),
+});
+
+const ReportSchema = z.object({
+  testResults: z.array(
+    z.object({
+      name: z.string().min(1),
+      status: z.string(),
+      message: z.string().nullish(),
+      assertionResults: z.array(AssertionSchema),
+    }),
+  ),
+});
+
+type Assertion = z.infer<typeof AssertionSchema>;
+
+const STATUS: Record<Assertion['status'], TestStatus> = {
+  passed: 'passed',
+  failed: 'failed',
+  skipped: 'skipped',
+  pending: 'skipped',
+  disabled: 'skipped',
+  todo: 'todo',
+};
+
+export function parseVitestReport(json: unknown, opts: VitestParseOptions): VitestResults {
+  const parsed = ReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+    throw new Error(`Not a vitest JSON report (suite "${opts.suite}"): ${issues.join('; ')}`);
+  }
+  const ctx: PathContext = { root: opts.cwd, runDir: opts.runDir ?? opts.cwd };
+  const printed = indexBlocks(opts.defaultOutput ? parseDefaultOutput(opts.defaultOutput) : [], ctx);
+  const tests: TestCase[] = [];
+  const loadFailures: LoadFailure[] = [];
+
+  for (const result of parsed.data.testResults) {
+    const file = repoPath(result.name, ctx);
+    let anyFailed = false;
+    for (const assertion of result.assertionResults) {
+      const test = toTestCase(assertion, file, opts.suite);
+      if (test.status === 'failed') {
+        anyFailed = true;
+        const line = assertion.location?.line;
+        const block = printed.tests.get(`${file}:${line} > ${test.fullName}`) ?? printed.tests.get(`${file} > ${test.fullName}`);
+        test.failure = toFailure(assertion.failureMessages?.[0] ?? '', block, ctx, file);
+      }
+      tests.push(test);
+    }
+    // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
+    if (result.status === 'failed' && !anyFailed) {
+      loadFailures.push({ suite: opts.suite, file, failure: toFailure(result.message ?? '', printed.suites.get(file), ctx, file) });
+    }
+  }
+  return { tests, loadFailures };
+}
+
+function repoPath(printed: string, ctx: PathContext): string {
+  return toRepoPath(printed, ctx) ?? printed;
+}
+
+function toTestCase(assertion: Assertion, file: string, suite: string): TestCase {
+  const fullName = [...assertion.ancestorTitles, assertion.title].join(' > ');
+  const test: TestCase = { id: testId(suite, file, fullName), suite, file, fullName, status: STATUS[assertion.status] };
+  if (assertion.duration != null) test.durationMs = Math.round(assertion.duration);
+  if (assertion.location) test.location = { file, line: assertion.location.line, column: assertion.location.column };
+  return test;
+}
+
+function indexBlocks(blocks: ReporterBlock[], ctx: PathContext) {
+  const tests = new Map<string, ReporterBlock>();
+  const suites = new Map<string, ReporterBlock>();
+  for (const block of blocks) {
+    const file = repoPath(block.file, ctx);
+    if (block.section === 'suites') {
+      if (!suites.has(file)) suites.set(file, block);
+      continue;
+    }
+    const name = block.names.join(' > ');
+    for (const key of [`${file}:${block.line} > ${name}`, `${file} > ${name}`]) {
+      if (!tests.has(key)) tests.set(key, block);
+    }
+  }
+  return { tests, suites };
+}
+
+/**
+ * One failure from what the JSON holds (a test's stack, or a file's bare message) and what the
+ * default reporter printed for it: the printed headline wins, since it names the error class
+ * and holds the real message of a timeout.
+ */
+function toFailure(jsonText: string, block: ReporterBlock | undefined, ctx: PathContext, testFile: string): Failure {
+  const rawJson = stripAnsi(jsonText).trim();
+  const rawText = block?.body ?? '';
+  const fromJson = relativizeText(rawJson, ctx.root);
+  const fromText = relativizeText(rawText, ctx.root);
+  const message =
+    headline(fromText) || headline(fromJson) || `${testFile} failed without an error message (see the suite's output)`;
+  const failure: Failure = { message };
+  const errorName = errorNameOf(message);
+  if (errorName) failure.errorName = errorName;
+  // A test's JSON entry is its full stack; a file's is a bare message, so the printed block says
+  // more. A timeout's JSON stack is a placeholder ("Error: STACK_TRACE_ERROR") pointing into vitest.
+  const jsonIsStack = /\n\s+at /.test(fromJson) && !fromJson.startsWith('Error: STACK_TRACE_ERROR');
+  const stack = jsonIsStack || !fromText ? fromJson : fromText;
+  if (stack) failure.stack = stack;
+  // Frames are read before relativizing: printed relative paths are relative to where vitest ran.
+  const location = pickLocation([...framesOf(rawText, ctx), ...framesOf(rawJson, ctx)], testFile);
+  if (location) failure.location = location;
+  return failure;
+}

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/runners/process.js';
+import { isAlive, tmpProject } from './projects.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = tmpProject();
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function pidsIn(file: string): number[] {
+  return readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+}
+
+describe('runCommand', () => {
+  it('returns the exit code and the interleaved output, and writes it to the log file', async () => {
+    const logFile = path.join(dir, 'logs', 'unit.log');
+    // The pauses order the writes: stdout and stderr are separate pipes until they are merged.
+    const result = await runCommand('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo "$NO_COLOR$FORCE_COLOR$CI$EXTRA"; exit 3', {
+      cwd: dir,
+      logFile,
+      env: { EXTRA: 'x' },
+    });
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, aborted: false, outputTruncated: false });
+    expect(result.output).toBe('one\ntwo\n101x\n');
+    expect(result.outputTail).toBe('one\ntwo\n101x\n');
+    expect(readFileSync(logFile, 'utf8')).toBe('one\ntwo\n101x\n');
+  });
+
+  it('kills the whole process tree on timeout, background children included', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const started = Date.now();
+    const result = await runCommand(`sleep 30 & echo $! > ${pidFile}; echo $$ >> ${pidFile}; echo started; sleep 30; wait`, {
+      cwd: dir,
+      timeoutSec: 1,
+      graceMs: 200,
+    });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(result).toMatchObject({ exitCode: null, timedOut: true, aborted: false, output: 'started\n' });
+    const pids = pidsIn(pidFile);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('ends processes left in the background when the command itself exits', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const started = Date.now();
+    const result = await runCommand(`(sleep 30 & echo $! > ${pidFile}); exit 0`, { cwd: dir });
+    // Without the group kill the orphan would hold the output pipe, and this call, for 30 s.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result.exitCode).toBe(0);
+    expect(pidsIn(pidFile).filter(isAlive)).toEqual([]);
+  });
+
+  it('kills the tree when the signal aborts, and does not start when already aborted', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const result = await runCommand('sleep 30', { cwd: dir, signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(result).toMatchObject({ exitCode: null, timedOut: false, aborted: true });
+    expect(isAlive(result.pid!)).toBe(false);
+
+    const before = await runCommand(`touch ${path.join(dir, 'ran')}`, { cwd: dir, signal: controller.signal });
+    expect(before).toMatchObject({ exitCode: null, aborted: true, durationMs: 0 });
+    expect(before.pid).toBeUndefined();
+    expect(existsSync(path.join(dir, 'ran'))).toBe(false);
+  });
+
+  it('keeps only the end of a long output in memory, and all of it in the log', async () => {
+    const logFile = path.join(dir, 'long.log');
+    // 200 000 lines of "line N": about 1.3 MB.
+    const result = await runCommand('seq 1 200000 | sed "s/^/line /"', { cwd: dir, keepOutput: 100_000, logFile });
+    expect(result.outputTruncated).toBe(true);
+    expect(result.output.length).toBe(100_000);
+    expect(result.output.endsWith('line 199999\nline 200000\n')).toBe(true);
+    expect(result.outputTail.length).toBe(64 * 1024);
+    expect(result.outputTail.endsWith('line 200000\n')).toBe(true);
+    expect(readFileSync(logFile, 'utf8').split('\n')).toHaveLength(200_001);
+  });
+
+  it('reports exit code 127 for a missing command and a spawn error for a missing directory', async () => {
+    const missing = await runCommand('fixloop-no-such-command --flag', { cwd: dir });
+    expect(missing.exitCode).toBe(127);
+    expect(missing.output).toMatch(/fixloop-no-such-command: (command )?not found/);
+
+    const nowhere = await runCommand('echo hi', { cwd: path.join(dir, 'absent') });
+    expect(nowhere.exitCode).toBeNull();
+    expect(nowhere.spawnError).toContain('The "cwd" option is invalid');
+  });
+});
