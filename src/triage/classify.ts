@@ -1,0 +1,43 @@
+import type { Failure, FailureKind } from '../model.js';
+
+const TIMEOUT = /\b(Test|Hook) timed out\b/;
+// Unlike the suite-level check in runners/vitest.ts, EACCES and EPERM are left out: a test that
+// fails on them usually touches a path the code chose.
+const ENVIRONMENT =
+  /\b(ECONNREFUSED|ECONNRESET|EADDRINUSE|ENOSPC|ENOMEM|EBUSY|EMFILE|EAI_AGAIN|ENOTFOUND)\b|Cannot connect to the Docker daemon|JavaScript heap out of memory/;
+const MODULE_LOAD =
+  /Cannot find (module|package)|Failed to load url|Failed to resolve import|does not provide an export named|is not exported by|ERR_MODULE_NOT_FOUND|Failed to fetch dynamically imported module/;
+
+const BY_NAME: Record<string, FailureKind> = {
+  SyntaxError: 'syntax',
+  ReferenceError: 'reference',
+  TypeError: 'type',
+};
+
+const BY_MESSAGE: [FailureKind, RegExp][] = [
+  ['syntax', /Unexpected token|Transform failed|PARSE_ERROR|invalid JS syntax|Failed to parse source|\bExpected [`'"]/],
+  ['reference', /\bis not defined\b|Cannot access '[^']+' before initialization/],
+  ['type', /is not a (function|constructor)|is not iterable|Cannot read propert(y|ies) of (undefined|null)/],
+  ['assertion', /^(Error: )?(expected\b|expect\()/],
+];
+
+/**
+ * What kind of failure this is, from the error class and message the runner printed.
+ * The order matters: an assertion quotes arbitrary values, so its class decides before any
+ * message pattern; a missing export reaches Node as a SyntaxError that no syntax fix repairs.
+ */
+export function classifyFailure(failure: Failure): FailureKind {
+  const message = failure.message;
+  // A load failure read from JSON alone lacks the class name: the message still tells.
+  const bare = message.replace(/^(?:[A-Z][\w$]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?:\s*/, '');
+  if (TIMEOUT.test(message)) return 'timeout';
+  if (failure.errorName === 'AssertionError' || message.startsWith('AssertionError')) return 'assertion';
+  if (ENVIRONMENT.test(message)) return 'environment';
+  if (MODULE_LOAD.test(message)) return 'module-load';
+  const named = failure.errorName ? BY_NAME[failure.errorName] : undefined;
+  if (named) return named;
+  for (const [kind, pattern] of BY_MESSAGE) {
+    if (pattern.test(message) || pattern.test(bare)) return kind;
+  }
+  return 'unknown';
+}

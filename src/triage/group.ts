@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
+import { classifyFailure } from './classify.js';
+
+interface Entry {
+  failure: Failure;
+  file: string;
+  testId?: string;
+}
+
+/** The message without its class name, quoted values and numbers: what stays the same while a bug does. */
+export function normalizeMessage(message: string): string {
+  return message
+    .replace(/^(?:[A-Z][\w$]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?:\s*/, '')
+    .replace(/(['"`])(?:(?!\1).)*\1/g, '<v>')
+    .replace(/\d+(\.\d+)?/g, '<n>')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function problemId(kind: FailureKind, where: string, message: string): string {
+  return createHash('sha1').update(`${kind}\n${where}\n${normalizeMessage(message)}`).digest('hex').slice(0, 12);
+}
+
+// Problems that stop whole files from loading hide every test in them: they come first.
+function rank(problem: Problem): number {
+  if (problem.kind === 'syntax') return 0;
+  if (problem.kind === 'module-load') return 1;
+  return problem.loadFailedFiles.length > 0 ? 2 : 3;
+}
+
+const TITLE_MESSAGE = 200;
+
+function titleOf(failure: Failure, location: SourceLocation | undefined): string {
+  let named =
+    failure.errorName && !failure.message.startsWith(failure.errorName) ? `${failure.errorName}: ${failure.message}` : failure.message;
+  if (named.length > TITLE_MESSAGE) named = `${named.slice(0, TITLE_MESSAGE - 1)}…`;
+  return location ? `${named} (${location.file}:${location.line})` : named;
+}
+
+/**
+ * One problem per root cause: failing tests and files that failed to load are grouped by where
+ * the code broke (file and line) and what broke there. Suites with a blocker could not judge the
+ * code, so they contribute nothing. Ordered most masking first, then by how much each explains.
+ */
+export function groupProblems(run: TestRun): Problem[] {
+  const problems = new Map<string, Problem>();
+  const add = (entry: Entry, loadFailed: boolean): void => {
+    const { failure } = entry;
+    const kind = classifyFailure(failure);
+    // Without a location the test file is the best-known place; no line is made up for it.
+    const where = failure.location ? `${failure.location.file}:${failure.location.line}` : entry.file;
+    const id = problemId(kind, where, failure.message);
+    let problem = problems.get(id);
+    if (!problem) {
+      problem = {
+        id,
+        kind,
+        title: titleOf(failure, failure.location),
+        message: failure.message,
+        ...(failure.location ? { location: { ...failure.location } } : {}),
+        testIds: [],
+        loadFailedFiles: [],
+        testFiles: [],
+        failures: [],
+      };
+      problems.set(id, problem);
+    }
+    if (entry.testId && !problem.testIds.includes(entry.testId)) problem.testIds.push(entry.testId);
+    if (loadFailed && !problem.loadFailedFiles.includes(entry.file)) problem.loadFailedFiles.push(entry.file);
+    if (!problem.testFiles.includes(entry.file)) problem.testFiles.push(entry.file);
+    problem.failures.push(failure);
+  };
+
+  for (const suite of run.suites) {
+    if (suite.blocker) continue;
+    for (const load of suite.loadFailures) add({ failure: load.failure, file: load.file }, true);
+    for (const test of suite.tests) {
+      if (test.status !== 'failed') continue;
+      const failure = test.failure ?? { message: `${test.fullName} failed without an error` };
+      add({ failure, file: test.file, testId: test.id }, false);
+    }
+  }
+
+  const ordered = [...problems.values()];
+  for (const problem of ordered) problem.testFiles.sort();
+  const affected = (problem: Problem): number => problem.testIds.length + problem.loadFailedFiles.length;
+  return ordered.sort((a, b) => rank(a) - rank(b) || affected(b) - affected(a));
+}

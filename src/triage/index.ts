@@ -1,0 +1,2 @@
+export { classifyFailure } from './classify.js';
+export { groupProblems, normalizeMessage, problemId } from './group.js';
