@@ -1,0 +1,81 @@
+import type { Problem, TestRun, Verdict, VerdictKind } from '../model.js';
+
+/** A load failure is tracked like a test of its own: the file's tests never ran. */
+export function loadId(suite: string, file: string): string {
+  return `${suite}::${file}::<load>`;
+}
+
+interface Outcomes {
+  passed: Set<string>;
+  failing: Set<string>;
+  skipped: Set<string>;
+}
+
+function outcomes(run: TestRun): Outcomes {
+  const passed = new Set<string>();
+  const failing = new Set<string>();
+  const skipped = new Set<string>();
+  for (const suite of run.suites) {
+    for (const t of suite.tests) {
+      if (t.status === 'passed') passed.add(t.id);
+      else if (t.status === 'failed') failing.add(t.id);
+      else skipped.add(t.id);
+    }
+    for (const lf of suite.loadFailures) failing.add(loadId(lf.suite, lf.file));
+  }
+  return { passed, failing, skipped };
+}
+
+/** The ids that stand for a problem: its failing tests and its load-failed files, per suite. */
+export function problemIds(problem: Problem, baseline: TestRun): string[] {
+  const ids = new Set(problem.testIds);
+  for (const suite of baseline.suites) {
+    for (const lf of suite.loadFailures) if (problem.loadFailedFiles.includes(lf.file)) ids.add(loadId(suite.suite, lf.file));
+  }
+  return [...ids];
+}
+
+/** Whether a problem is still visible in a run (any of its tests or files still failing). */
+export function stillFailing(problem: Problem, baseline: TestRun, run: TestRun): string[] {
+  const { failing } = outcomes(run);
+  return problemIds(problem, baseline).filter((id) => failing.has(id));
+}
+
+/**
+ * Judges a run with a candidate applied against the baseline. "broke" is every test that passed
+ * in the baseline and does not pass now (failing, skipped or gone); "fixed" every file that loads
+ * again and every test that passes now but did not before (failing, or never run because its
+ * file did not load). A test that was skipped and now passes is not a fix.
+ */
+export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun): Verdict {
+  const before = outcomes(baseline);
+  const after = outcomes(run);
+  const loadsAgain = [...before.failing].filter((id) => id.endsWith('::<load>') && !after.failing.has(id));
+  const nowPass = [...after.passed].filter((id) => !before.passed.has(id) && !before.skipped.has(id));
+  const fixed = [...loadsAgain, ...nowPass];
+  const broke = [...before.passed].filter((id) => !after.passed.has(id));
+  const targets = problemIds(problem, baseline);
+  const still = targets.filter((id) => after.failing.has(id) || (!id.endsWith('::<load>') && !after.passed.has(id)));
+  const newBlockers = run.suites.filter((s) => s.blocker && !baseline.suites.find((b) => b.suite === s.suite)?.blocker);
+  let kind: VerdictKind;
+  if (newBlockers.length) kind = 'broken';
+  else if (broke.length) kind = 'regressed';
+  else if (targets.length && still.length === 0) kind = 'fixed';
+  else if (still.length < targets.length) kind = 'partial';
+  else kind = 'no-effect';
+  return { kind, run, fixed, broke, stillFailing: still, summary: summarize(kind, fixed, broke, still, newBlockers.map((s) => s.suite)) };
+}
+
+function summarize(kind: VerdictKind, fixed: string[], broke: string[], still: string[], blocked: string[]): string {
+  const files = fixed.filter((id) => id.endsWith('::<load>')).length;
+  const tests = fixed.length - files;
+  const parts = [`${kind}:`];
+  const gains = [tests ? `${tests} test${tests === 1 ? ' now passes' : 's now pass'}` : '', files ? `${files} file${files === 1 ? ' loads' : 's load'} again` : '']
+    .filter(Boolean)
+    .join(', ');
+  parts.push(gains || 'nothing fixed');
+  if (still.length) parts.push(`; ${still.length} of the problem's failures remain`);
+  if (broke.length) parts.push(`; broke ${broke.length}: ${broke.slice(0, 3).join(', ')}${broke.length > 3 ? ', …' : ''}`);
+  if (blocked.length) parts.push(`; suites no longer run: ${blocked.join(', ')}`);
+  return parts.join(' ').replace(' ;', ';');
+}

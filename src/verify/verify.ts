@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Candidate, Problem, TestRun, Verdict } from '../model.js';
+import { applyPatch } from '../patch/index.js';
+import type { SuiteConfig } from '../policy/index.js';
+import { runSuites } from '../runners/index.js';
+import type { TestRunnerAdapter } from '../runners/types.js';
+import { addWorktree, removeWorktree } from '../vcs/index.js';
+import { compareRuns, stillFailing } from './compare.js';
+
+export interface VerifyInput {
+  /** The user's repository: worktrees are made from it. */
+  repoRoot: string;
+  /** The commit the candidate was made against (the loop branch's head). */
+  ref: string;
+  suites: SuiteConfig[];
+  baseline: TestRun;
+  problem: Problem;
+  candidate: Candidate;
+  adapters?: Record<string, TestRunnerAdapter>;
+  logDir?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Which test files of the problem each suite ran in the baseline: the targeted re-run. `whole`
+ * marks a suite whose every baseline file is targeted: its targeted run is its full run.
+ */
+export function targetedSuites(problem: Problem, baseline: TestRun, suites: SuiteConfig[]): { suite: SuiteConfig; files: string[]; whole: boolean }[] {
+  const wanted = new Set(problem.testFiles);
+  const out: { suite: SuiteConfig; files: string[]; whole: boolean }[] = [];
+  for (const suite of suites) {
+    const run = baseline.suites.find((s) => s.suite === suite.name);
+    if (!run) continue;
+    const all = new Set([...run.tests.map((t) => t.file), ...run.loadFailures.map((lf) => lf.file)]);
+    const files = [...all].filter((f) => wanted.has(f)).sort();
+    if (files.length) out.push({ suite, files, whole: files.length === all.size });
+  }
+  return out;
+}
+
+/**
+ * Applies the candidate in a fresh worktree of `ref`, runs the problem's tests, and only when
+ * they improved, the rest of the suites; the worktree is removed whatever happens.
+ */
+export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-verify-')), 'tree');
+  await addWorktree(input.repoRoot, dir, input.ref);
+  try {
+    applyPatch(dir, input.candidate.patch);
+    const common = { cwd: dir, adapters: input.adapters, logDir: input.logDir, signal: input.signal };
+    const complete = new Map<string, TestRun>();
+    const targets = targetedSuites(input.problem, input.baseline, input.suites);
+    if (targets.length) {
+      const runs: TestRun[] = [];
+      for (const t of targets) {
+        // A suite whose every file is targeted runs unfiltered, so its run counts as the full one.
+        const run = await runSuites([t.suite], t.whole ? common : { ...common, files: t.files });
+        runs.push(run);
+        if (t.whole) complete.set(t.suite.name, run);
+      }
+      const targeted = mergeRuns(runs);
+      const blocked = targeted.suites.some((s) => s.blocker);
+      const remaining = stillFailing(input.problem, input.baseline, targeted);
+      const before = stillFailing(input.problem, input.baseline, input.baseline);
+      // Nothing the problem's own tests can see has changed: the full run would only confirm it.
+      if (!blocked && remaining.length > 0 && remaining.length === before.length) {
+        return { kind: 'no-effect', targeted, fixed: [], broke: [], stillFailing: remaining, summary: "no-effect: the problem's tests still fail" };
+      }
+    }
+    const runs: TestRun[] = [];
+    for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
+    return compareRuns(input.problem, input.baseline, mergeRuns(runs));
+  } finally {
+    await removeWorktree(input.repoRoot, dir);
+  }
+}
+
+export function mergeRuns(runs: TestRun[]): TestRun {
+  const suites = runs.flatMap((r) => r.suites);
+  const totals = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
+  for (const s of suites) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s.totals[k];
+  return {
+    startedAt: runs[0]?.startedAt ?? new Date().toISOString(),
+    durationMs: runs.reduce((n, r) => n + r.durationMs, 0),
+    suites,
+    totals,
+  };
+}

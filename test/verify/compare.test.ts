@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Problem, SuiteRun, TestCase, TestRun, TestStatus } from '../../src/model.js';
+import { compareRuns, loadId, stillFailing } from '../../src/verify/index.js';
+import { targetedSuites } from '../../src/verify/verify.js';
+
+function test(file: string, name: string, status: TestStatus): TestCase {
+  return { id: `unit::${file}::${name}`, suite: 'unit', file, fullName: name, status };
+}
+
+function run(tests: TestCase[], loadFailed: string[] = [], blocked = false): TestRun {
+  const suite: SuiteRun = {
+    suite: 'unit',
+    command: 'npx vitest run',
+    exitCode: 1,
+    durationMs: 10,
+    timedOut: false,
+    tests,
+    loadFailures: loadFailed.map((file) => ({ suite: 'unit', file, failure: { message: 'ReferenceError: x is not defined' } })),
+    totals: { tests: tests.length, passed: 0, failed: 0, skipped: 0, loadErrors: loadFailed.length },
+    ...(blocked ? { blocker: { reason: 'command-not-found' as const, message: 'npx: not found', outputTail: '' } } : {}),
+  };
+  return { startedAt: '2026-11-24T00:00:00.000Z', durationMs: 10, suites: [suite], totals: suite.totals };
+}
+
+const loadProblem: Problem = {
+  id: 'p1',
+  kind: 'reference',
+  title: 'ReferenceError: x is not defined (src/a.ts:1)',
+  message: 'ReferenceError: x is not defined',
+  location: { file: 'src/a.ts', line: 1 },
+  testIds: [],
+  loadFailedFiles: ['test/a.test.ts', 'test/b.test.ts'],
+  testFiles: ['test/a.test.ts', 'test/b.test.ts'],
+  failures: [],
+};
+
+const baseline = run([test('test/c.test.ts', 'c1', 'passed'), test('test/c.test.ts', 'c2', 'skipped')], ['test/a.test.ts', 'test/b.test.ts']);
+
+describe('compareRuns', () => {
+  it('is "fixed" when every load-failed file loads again and nothing that passed breaks', () => {
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'failed'), test('test/c.test.ts', 'c1', 'passed'), test('test/c.test.ts', 'c2', 'passed')]);
+    const verdict = compareRuns(loadProblem, baseline, after);
+    expect(verdict.kind).toBe('fixed');
+    expect(verdict.fixed).toEqual([loadId('unit', 'test/a.test.ts'), loadId('unit', 'test/b.test.ts'), 'unit::test/a.test.ts::a1']);
+    expect(verdict.broke).toEqual([]);
+    expect(verdict.stillFailing).toEqual([]);
+    expect(verdict.summary).toBe('fixed: 1 test now passes, 2 files load again');
+  });
+
+  it('is "partial" when one of two files still fails to load', () => {
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/c.test.ts', 'c1', 'passed')], ['test/b.test.ts']);
+    const verdict = compareRuns(loadProblem, baseline, after);
+    expect(verdict.kind).toBe('partial');
+    expect(verdict.stillFailing).toEqual([loadId('unit', 'test/b.test.ts')]);
+    expect(verdict.summary).toBe("partial: 1 test now passes, 1 file loads again; 1 of the problem's failures remain");
+  });
+
+  it('is "regressed" when a test that passed in the baseline fails, whatever else it fixed', () => {
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed'), test('test/c.test.ts', 'c1', 'failed')]);
+    const verdict = compareRuns(loadProblem, baseline, after);
+    expect(verdict.kind).toBe('regressed');
+    expect(verdict.broke).toEqual(['unit::test/c.test.ts::c1']);
+  });
+
+  it('counts a passing test that vanished as broken', () => {
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed')]);
+    expect(compareRuns(loadProblem, baseline, after).broke).toEqual(['unit::test/c.test.ts::c1']);
+  });
+
+  it('is "no-effect" when the problem is untouched', () => {
+    const verdict = compareRuns(loadProblem, baseline, baseline);
+    expect(verdict.kind).toBe('no-effect');
+    expect(verdict.summary).toBe("no-effect: nothing fixed; 2 of the problem's failures remain");
+  });
+
+  it('is "broken" when a suite that ran no longer runs', () => {
+    const verdict = compareRuns(loadProblem, baseline, run([], [], true));
+    expect(verdict.kind).toBe('broken');
+  });
+});
+
+describe('stillFailing and targetedSuites', () => {
+  it('marks a suite whose every file is targeted as whole', () => {
+    const suite = { name: 'unit', command: 'npx vitest run', format: 'vitest' as const, timeoutSec: 60 };
+    const onlyLoadFailures = run([], ['test/a.test.ts', 'test/b.test.ts']);
+    expect(targetedSuites(loadProblem, onlyLoadFailures, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
+  });
+
+  it('lists the problem ids still failing in a run', () => {
+    expect(stillFailing(loadProblem, baseline, baseline)).toEqual([loadId('unit', 'test/a.test.ts'), loadId('unit', 'test/b.test.ts')]);
+  });
+
+  it('re-runs only the problem files each suite ran in the baseline', () => {
+    const suites = [
+      { name: 'unit', command: 'npx vitest run', format: 'vitest' as const, timeoutSec: 60 },
+      { name: 'other', command: 'npx vitest run other', format: 'vitest' as const, timeoutSec: 60 },
+    ];
+    expect(targetedSuites(loadProblem, baseline, suites)).toEqual([{ suite: suites[0], files: ['test/a.test.ts', 'test/b.test.ts'], whole: false }]);
+  });
+});
