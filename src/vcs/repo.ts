@@ -36,7 +36,7 @@ export async function headSha(dir: string): Promise<string> {
 /** Files with uncommitted changes (staged, unstaged or untracked), as git prints them. */
 export async function dirtyFiles(dir: string): Promise<string[]> {
   const status = await git(dir).status(['--untracked-files=all']);
-  return status.files.map((f) => f.path);
+  return status.files.map((f) => f.path).sort();
 }
 
 /** Lists `.fixloop/` in .git/info/exclude so the loop's state never shows in `git status`. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -24,4 +24,30 @@ export function makeRepo(files: Record<string, string> | string, opts: { identit
   sh(dir, 'git', ['add', '-A']);
   sh(dir, 'git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-qm', 'initial']);
   return dir;
+}
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const DEMO_APP = path.join(ROOT, 'fixtures/demo-app');
+export const BIN = path.join(ROOT, 'bin/fixloop.js');
+
+/**
+ * A git repository that can run vitest: fixloop's own node_modules is linked in (ignored by git),
+ * the way `fixloop demo` does it.
+ */
+export function makeVitestRepo(files: Record<string, string> | string, edit?: (dir: string) => void): string {
+  const dir = makeRepo(typeof files === 'string' ? files : { '.gitignore': 'node_modules\n', ...files });
+  if (edit) {
+    edit(dir);
+    sh(dir, 'git', ['add', '-A']);
+    sh(dir, 'git', ['commit', '-qm', 'test setup']);
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+/** The demo app with a single suite: the same defect, a quarter of the vitest start-ups. */
+export function demoRepo(): string {
+  return makeVitestRepo(DEMO_APP, (dir) =>
+    writeFileSync(path.join(dir, 'loop.policy.json'), JSON.stringify({ suites: [{ name: 'all', command: 'npx vitest run', timeoutSec: 120 }] })),
+  );
 }

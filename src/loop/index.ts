@@ -1,0 +1,2 @@
+export { createLoop, type Loop, type LoopOptions } from './loop.js';
+export { LoopError } from './errors.js';

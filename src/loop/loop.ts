@@ -1,0 +1,301 @@
+import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { contextFor } from '../analysis/index.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
+import { applyPatch, guardPatch, patchDiff, patchFiles } from '../patch/index.js';
+import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
+import { defaultProviders } from '../repair/index.js';
+import type { PatchProvider } from '../repair/types.js';
+import { isGreen, writeIterationReport } from '../report/index.js';
+import { runSuites } from '../runners/index.js';
+import type { TestRunnerAdapter } from '../runners/types.js';
+import { groupProblems } from '../triage/index.js';
+import { stillFailing, verifyCandidate } from '../verify/index.js';
+import { commitFiles, commitMessage, createBranch, dirtyFiles, excludeLoopState, git, headSha, removeWorktree, addWorktree, repoRoot } from '../vcs/index.js';
+import { Channel } from './channel.js';
+import { LoopError } from './errors.js';
+import { acquireLock } from './lock.js';
+
+export interface LoopOptions {
+  /** Any directory inside the repository to repair. */
+  cwd: string;
+  /** A policy object; when absent, `policyFile` or ./loop.policy.json or package.json defaults. */
+  policy?: PolicyInput;
+  policyFile?: string;
+  providers?: PatchProvider[];
+  adapters?: Record<string, TestRunnerAdapter>;
+  maxIterations?: number;
+  signal?: AbortSignal;
+}
+
+export interface Loop {
+  /** The run as a stream of events; starts the run on first use. One consumer. */
+  run(): AsyncIterable<LoopEvent>;
+  /** The final summary; starts the run if nothing iterated yet. */
+  readonly result: Promise<RunSummary>;
+}
+
+type Emit = (event: DistributiveOmit<LoopEvent, 'runId' | 'at'>) => void;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+export function createLoop(options: LoopOptions): Loop {
+  const channel = new Channel<LoopEvent>();
+  let result: Promise<RunSummary> | undefined;
+  const start = () => {
+    if (!result) {
+      result = execute(options, (e) => channel.push(e));
+      result.then(() => channel.close(), (err) => channel.close(err));
+      // The caller may only iterate; the failure then reaches them through the stream.
+      result.catch(() => undefined);
+    }
+    return result;
+  };
+  return {
+    run: () => (start(), channel),
+    get result() {
+      return start();
+    },
+  };
+}
+
+function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Promise<RunSummary> {
+  const root = await repoRoot(options.cwd);
+  const loaded = options.policy
+    ? { policy: parsePolicy(options.policy, '(SDK options)'), source: 'SDK options' }
+    : loadPolicy(root, options.policyFile);
+  const policy: Policy = loaded.policy;
+  const maxIterations = options.maxIterations ?? policy.budget.maxIterations;
+  const baseSha = await headSha(root);
+  await excludeLoopState(root);
+  const dirty = await dirtyFiles(root);
+  if (dirty.length) {
+    const list = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '');
+    throw new LoopError(`Uncommitted changes in ${root}: ${list}. Commit or stash them first; fixloop works from HEAD and never touches your files.`, 2);
+  }
+
+  const runId = newRunId();
+  const runDir = path.join(root, '.fixloop', 'runs', runId);
+  const logDir = path.join(runDir, 'logs');
+  const reportDir = path.resolve(root, policy.report.dir.replaceAll('{runId}', runId));
+  const journal = path.join(runDir, 'journal.jsonl');
+  const emit: Emit = (partial) => {
+    const event = { ...partial, runId, at: new Date().toISOString() } as LoopEvent;
+    appendFileSync(journal, `${JSON.stringify(event)}\n`);
+    push(event);
+  };
+
+  const branch = policy.git.branch.replaceAll('{runId}', runId);
+  const workDir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work');
+  const providers = options.providers ?? defaultProviders();
+  const startedAt = new Date().toISOString();
+  const commits: CommitRecord[] = [];
+  const attemptsByProblem = new Map<string, Attempt[]>();
+  const reports: string[] = [];
+  let stopReason: StopReason = 'max-iterations';
+  let iterations = 0;
+  let first: TestRun | undefined;
+  let baseline: TestRun | undefined;
+  let open: IterationRecord | undefined;
+
+  async function endIteration(record: IterationRecord, after: TestRun): Promise<void> {
+    record.after = after;
+    record.endedAt = new Date().toISOString();
+    const written = await writeIterationReport(reportDir, record);
+    reports.push(...written);
+    emit({ type: 'iteration:end', iteration: record.iteration, totals: after.totals, commits: record.commits.length, reports: written });
+  }
+
+  const lock = acquireLock(root, runId);
+  if (lock.tookOverFrom !== undefined) process.emitWarning(`fixloop: took over the lock of a dead run (pid ${lock.tookOverFrom})`);
+  try {
+    mkdirSync(logDir, { recursive: true });
+    await createBranch(root, branch, baseSha);
+    await addWorktree(root, workDir, branch, { branch: true });
+    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source });
+
+    for (let iteration = 1; iteration <= maxIterations; iteration++) {
+      iterations = iteration;
+      emit({ type: 'iteration:start', iteration });
+      // After a commit the verification run of the new head is the truth; no need to run again.
+      const before: TestRun = baseline ?? (await runAllSuites(policy, workDir, iteration, logDir, options, emit));
+      first ??= before;
+      let current = before;
+      const problems = before.suites.every((s) => s.blocker) ? [] : groupProblems(before);
+      for (const p of problems) {
+        emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
+      }
+      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir) });
+
+      for (const problem of problems) {
+        if (options.signal?.aborted) break;
+        if (stillFailing(problem, before, current).length === 0) continue; // an earlier fix this iteration solved it
+        const fix = await repairProblem(problem, current, iteration);
+        record.attempts.push(...fix.attempts);
+        if (fix.commit && fix.run) {
+          record.commits.push(fix.commit);
+          commits.push(fix.commit);
+          current = fix.run;
+          record.after = current;
+        }
+      }
+      baseline = current;
+
+      await endIteration(record, current);
+
+      if (options.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
+      }
+      if (current.suites.every((s) => s.blocker)) {
+        stopReason = 'blocked';
+        break;
+      }
+      if (isGreen(current)) {
+        stopReason = 'green';
+        break;
+      }
+      if (record.commits.length === 0) {
+        stopReason = record.attempts.length ? 'no-progress' : 'nothing-fixable';
+        break;
+      }
+      if (iteration === maxIterations) emit({ type: 'budget:spent', budget: 'maxIterations', limit: maxIterations });
+    }
+  } catch (err) {
+    // An interruption rejects whatever step was running (a suite run, a verification); anything else is a crash.
+    if (!options.signal?.aborted) throw err;
+    stopReason = 'interrupted';
+    if (open && !open.endedAt) await endIteration(open, open.after);
+    baseline = open?.after ?? baseline;
+  } finally {
+    await removeWorktree(root, workDir);
+    if (commits.length === 0) await git(root).raw(['branch', '-D', branch]).catch(() => undefined);
+    lock.release();
+  }
+
+  const after = baseline ?? first;
+  const empty = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
+  const status: RunSummary['status'] =
+    stopReason === 'interrupted' ? 'interrupted' : stopReason === 'blocked' ? 'blocked' : stopReason === 'green' ? 'green' : 'failing';
+  const summary: RunSummary = {
+    runId,
+    status,
+    stopReason,
+    branch: commits.length ? branch : '',
+    iterations,
+    commits,
+    totalsBefore: first?.totals ?? empty,
+    totalsAfter: after?.totals ?? empty,
+    reportDir,
+    reports,
+    startedAt,
+    endedAt: new Date().toISOString(),
+  };
+  emit({
+    type: 'run:end',
+    status,
+    stopReason,
+    commits: commits.map((c) => ({ sha: c.sha, message: c.message, files: c.files })),
+    totalsBefore: summary.totalsBefore,
+    totalsAfter: summary.totalsAfter,
+    reports,
+    reportDir,
+    branch: summary.branch,
+  });
+  return summary;
+
+  /** Asks each provider in turn; verifies every allowed candidate; commits the first that helps. */
+  async function repairProblem(problem: Problem, current: TestRun, iteration: number): Promise<{ attempts: Attempt[]; commit?: CommitRecord; run?: TestRun }> {
+    const history = attemptsByProblem.get(problem.id) ?? [];
+    attemptsByProblem.set(problem.id, history);
+    const attempts: Attempt[] = [];
+    const context = safeContext(workDir, problem);
+    for (const provider of providers) {
+      const candidates = provider.propose(problem, { root: workDir, protect: policy.guard.protect, context, history: [...history], signal: options.signal })[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          if (history.length >= policy.budget.maxAttemptsPerProblem || options.signal?.aborted) return { attempts };
+          let next: IteratorResult<Candidate>;
+          try {
+            next = await candidates.next();
+          } catch (err) {
+            // A provider that throws is reported and the next one is asked; only its own failure is caught here.
+            if (options.signal?.aborted) throw err;
+            emit({ type: 'provider:error', iteration, problemId: problem.id, provider: provider.name, message: (err as Error).message });
+            break;
+          }
+          if (next.done) break;
+          const attempt = await tryCandidate(problem, next.value, current, iteration);
+          history.push(attempt.attempt);
+          attempts.push(attempt.attempt);
+          if (attempt.commit) return { attempts, commit: attempt.commit, run: attempt.run };
+        }
+      } finally {
+        await candidates.return?.();
+      }
+    }
+    return { attempts };
+  }
+
+  async function tryCandidate(problem: Problem, candidate: Candidate, current: TestRun, iteration: number): Promise<{ attempt: Attempt; commit?: CommitRecord; run?: TestRun }> {
+    const files = patchFiles(candidate.patch);
+    const base = { problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, rootCause: candidate.rootCause, diff: patchDiff(candidate.patch) };
+    emit({ type: 'candidate:proposed', iteration, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, files });
+    const guard = guardPatch(candidate.patch, policy.guard.protect);
+    if (!guard.allowed) {
+      emit({ type: 'candidate:rejected', iteration, problemId: problem.id, candidateId: candidate.id, reason: guard.reason! });
+      return { attempt: { ...base, outcome: 'rejected', reason: guard.reason } };
+    }
+    const ref = await headSha(workDir);
+    const verdict = await verifyCandidate({ repoRoot: root, ref, suites: policy.suites, baseline: current, problem, candidate, adapters: options.adapters, logDir, signal: options.signal });
+    emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: candidate.id, verdict: verdict.kind, summary: verdict.summary });
+    const { run: _run, targeted: _targeted, ...kept } = verdict;
+    if ((verdict.kind !== 'fixed' && verdict.kind !== 'partial') || !verdict.run) {
+      return { attempt: { ...base, outcome: 'not-accepted', reason: verdict.summary, verdict: kept } };
+    }
+    applyPatch(workDir, candidate.patch);
+    const message = commitMessage({
+      intent: candidate.commit ?? { type: 'fix', subject: candidate.title.toLowerCase() },
+      files,
+      rootCause: candidate.rootCause ?? problem.title,
+      fix: `${candidate.title} (${candidate.provider})`,
+      before: current.totals,
+      after: verdict.run.totals,
+      runId,
+      iteration,
+      provider: candidate.provider,
+    });
+    const sha = await commitFiles(workDir, files, message);
+    const commit: CommitRecord = { sha, message, files, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, iteration };
+    emit({ type: 'fix:committed', iteration, problemId: problem.id, candidateId: candidate.id, sha, message, files });
+    return { attempt: { ...base, outcome: 'committed', verdict: kept }, commit, run: verdict.run };
+  }
+}
+
+async function runAllSuites(policy: Policy, cwd: string, iteration: number, logDir: string, options: LoopOptions, emit: Emit): Promise<TestRun> {
+  emit({ type: 'suites:start', iteration, suites: policy.suites.map((s) => s.name) });
+  const run = await runSuites(policy.suites, {
+    cwd,
+    logDir,
+    signal: options.signal,
+    adapters: options.adapters,
+    onSuiteEnd: (s: SuiteRun) => emit({ type: 'suite:end', iteration, suite: s.suite, totals: s.totals, durationMs: s.durationMs, blocker: s.blocker }),
+  });
+  emit({ type: 'suites:end', iteration, totals: run.totals, durationMs: run.durationMs });
+  return run;
+}
+
+function safeContext(root: string, problem: Problem): CodeContext | undefined {
+  if (!problem.location) return undefined;
+  try {
+    return contextFor(root, problem.location);
+  } catch {
+    return undefined; // context is a help for providers, never a reason to stop
+  }
+}

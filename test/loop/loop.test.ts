@@ -1,0 +1,228 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLoop, LoopError } from '../../src/loop/index.js';
+import type { Candidate, LoopEvent, Problem } from '../../src/model.js';
+import type { PatchProvider } from '../../src/repair/types.js';
+import { demoRepo, makeVitestRepo, sh } from '../helpers/git-repo.js';
+
+async function collect(loop: ReturnType<typeof createLoop>): Promise<LoopEvent[]> {
+  const events: LoopEvent[] = [];
+  for await (const e of loop.run()) events.push(e);
+  return events;
+}
+
+/** A provider that proposes exactly the given file contents, whatever the problem. */
+function scripted(name: string, edits: Record<string, string>): PatchProvider {
+  return {
+    name,
+    async *propose(problem: Problem, ctx): AsyncIterable<Candidate> {
+      const changes = Object.entries(edits).map(([file, after]) => ({ path: file, before: readFileSync(path.join(ctx.root, file), 'utf8'), after }));
+      yield { id: `${name}-1`, problemId: problem.id, provider: name, title: `scripted edit of ${Object.keys(edits).join(', ')}`, rationale: 'test', patch: { changes } };
+    },
+  };
+}
+
+const COUNTER = {
+  'package.json': '{"type":"module"}\n',
+  '.gitignore': 'node_modules\n',
+  'loop.policy.json': JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }] }),
+  'src/counter.ts': 'export const next = (n: number) => n + 2;\nexport const prev = (n: number) => n - 1;\n',
+  'test/counter.test.ts': [
+    "import { expect, it } from 'vitest';",
+    "import { next, prev } from '../src/counter';",
+    "it('next adds one', () => { expect(next(1)).toBe(2); });",
+    "it('prev subtracts one', () => { expect(prev(2)).toBe(1); });",
+    '',
+  ].join('\n'),
+};
+
+describe('createLoop on the demo app', () => {
+  it('finds the load failure, commits the verified import fix on its own branch, and leaves the user tree alone', async () => {
+    const repo = demoRepo();
+    const head = sh(repo, 'git', ['rev-parse', 'HEAD']);
+    const loop = createLoop({ cwd: repo });
+    const events = await collect(loop);
+    const summary = await loop.result;
+
+    expect(events.map((e) => e.type)).toEqual([
+      'run:start', 'iteration:start', 'suites:start', 'suite:end', 'suites:end', 'problem:found',
+      'candidate:proposed', 'candidate:verified', 'fix:committed', 'iteration:end', 'run:end',
+    ]);
+    const problem = events.find((e) => e.type === 'problem:found');
+    expect(problem).toMatchObject({
+      problem: {
+        kind: 'reference',
+        title: 'ReferenceError: parseBoolean is not defined (src/shared/isolated-environment.ts:22)',
+        location: { file: 'src/shared/isolated-environment.ts', line: 22 },
+        tests: 0,
+      },
+    });
+    expect(summary.status).toBe('green');
+    expect(summary.stopReason).toBe('green');
+    expect(summary.totalsBefore).toEqual({ tests: 3, passed: 3, failed: 0, skipped: 0, loadErrors: 4 });
+    expect(summary.totalsAfter).toEqual({ tests: 30, passed: 30, failed: 0, skipped: 0, loadErrors: 0 });
+    expect(summary.commits).toHaveLength(1);
+    const [commit] = summary.commits;
+    expect(commit.files).toEqual(['src/shared/isolated-environment.ts']);
+    expect(summary.branch).toBe(`fixloop/${summary.runId}`);
+
+    const message = sh(repo, 'git', ['log', '-1', '--format=%B', summary.branch]);
+    expect(message).toBe(
+      [
+        'fix(env): import missing parseBoolean in readEnv()',
+        '',
+        'Root cause: `parseBoolean` is used in src/shared/isolated-environment.ts:22 but never imported',
+        'Fix: Update import from "./parse.js" (codefix)',
+        'Verification: 3 passed, 0 failed, 4 files failed to load → 30 passed, 0 failed.',
+        '',
+        `Fixloop-Run: ${summary.runId}`,
+        'Fixloop-Iteration: 1',
+        'Fixloop-Provider: codefix',
+      ].join('\n'),
+    );
+    expect(sh(repo, 'git', ['show', '--format=', summary.branch, '--', 'src/shared/isolated-environment.ts']).split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([
+      "-import { parseInteger } from './parse.js';",
+      "+import { parseBoolean, parseInteger } from './parse.js';",
+    ]);
+
+    // The user's branch, index and files are exactly as they were; nothing is left behind.
+    expect(sh(repo, 'git', ['rev-parse', 'HEAD'])).toBe(head);
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+    expect(readFileSync(path.join(repo, 'src/shared/isolated-environment.ts'), 'utf8')).not.toContain('parseBoolean, parseInteger');
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+
+    const runDir = path.join(repo, '.fixloop/runs', summary.runId);
+    expect(summary.reports).toEqual([path.join(runDir, 'iteration-1.md'), path.join(runDir, 'iteration-1.json')]);
+    expect(readFileSync(summary.reports[0], 'utf8')).toContain('all 30 executed tests passed (100%)');
+    const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal).toEqual(events);
+  });
+});
+
+describe('createLoop with plugged-in providers', () => {
+  it('does not commit a candidate that fixes one test but breaks another (regressed)', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const breaksPrev = scripted('breaker', { 'src/counter.ts': 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n;\n' });
+    const loop = createLoop({ cwd: repo, providers: [breaksPrev] });
+    const events = await collect(loop);
+    const summary = await loop.result;
+    expect(events.find((e) => e.type === 'candidate:verified')).toMatchObject({
+      verdict: 'regressed',
+      summary: 'regressed: 1 test now passes; broke 1: unit::test/counter.test.ts::prev subtracts one',
+    });
+    expect(events.some((e) => e.type === 'fix:committed')).toBe(false);
+    expect(summary.status).toBe('failing');
+    expect(summary.stopReason).toBe('no-progress');
+    expect(summary.commits).toEqual([]);
+    expect(summary.branch).toBe('');
+    expect(sh(repo, 'git', ['branch', '--list', 'fixloop/*'])).toBe('');
+    expect(readFileSync(summary.reports[0], 'utf8')).toContain('regressed');
+  });
+
+  it('rejects a candidate that edits a test file before verifying it', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const cheat = scripted('cheater', { 'test/counter.test.ts': "import { it } from 'vitest';\nit('nothing', () => {});\n" });
+    const events = await collect(createLoop({ cwd: repo, providers: [cheat] }));
+    expect(events.find((e) => e.type === 'candidate:rejected')).toMatchObject({ reason: 'test/counter.test.ts is a protected path' });
+    expect(events.some((e) => e.type === 'candidate:verified')).toBe(false);
+  });
+
+  it('commits a correct plugged-in fix and stops green', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const good = scripted('manual', { 'src/counter.ts': 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n - 1;\n' });
+    const loop = createLoop({ cwd: repo, providers: [good] });
+    await collect(loop);
+    const summary = await loop.result;
+    expect(summary.status).toBe('green');
+    expect(summary.commits.map((c) => c.message.split('\n')[0])).toEqual(['fix(counter): scripted edit of src/counter.ts']);
+    expect(summary.totalsAfter).toEqual({ tests: 2, passed: 2, failed: 0, skipped: 0, loadErrors: 0 });
+  });
+
+  it('reports a provider that throws and goes on with the next one', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const broken: PatchProvider = {
+      name: 'broken',
+      // eslint-disable-next-line require-yield
+      async *propose(): AsyncIterable<Candidate> {
+        throw new Error('model answer was not JSON');
+      },
+    };
+    const good = scripted('manual', { 'src/counter.ts': 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n - 1;\n' });
+    const loop = createLoop({ cwd: repo, providers: [broken, good] });
+    const events = await collect(loop);
+    expect(events.find((e) => e.type === 'provider:error')).toMatchObject({ provider: 'broken', message: 'model answer was not JSON' });
+    expect((await loop.result).commits).toHaveLength(1);
+  });
+
+  it('stops as nothing-fixable when no provider proposes anything', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const loop = createLoop({ cwd: repo, providers: [] });
+    await collect(loop);
+    const summary = await loop.result;
+    expect(summary.stopReason).toBe('nothing-fixable');
+    expect(summary.status).toBe('failing');
+    expect(summary.iterations).toBe(1);
+  });
+});
+
+describe('createLoop refuses to start', () => {
+  it('on a dirty working tree, naming the files and leaving them byte for byte', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    writeFileSync(path.join(repo, 'src/counter.ts'), 'work in progress\n');
+    writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    const loop = createLoop({ cwd: repo });
+    await expect(loop.result).rejects.toThrow(LoopError);
+    await expect(loop.result).rejects.toThrow(
+      `Uncommitted changes in ${repo}: notes.txt, src/counter.ts. Commit or stash them first; fixloop works from HEAD and never touches your files.`,
+    );
+    expect(readFileSync(path.join(repo, 'src/counter.ts'), 'utf8')).toBe('work in progress\n');
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('mine\n');
+    expect(sh(repo, 'git', ['branch', '--list', 'fixloop/*'])).toBe('');
+  });
+
+  it('while another live loop holds the lock', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(repo, '.fixloop'), { recursive: true });
+    writeFileSync(path.join(repo, '.fixloop/lock'), JSON.stringify({ pid: process.pid, runId: 'other-run' }));
+    const loop = createLoop({ cwd: repo });
+    await expect(loop.result).rejects.toThrow(`Another fixloop run (other-run, pid ${process.pid}) is working on ${repo}.`);
+    expect(readFileSync(path.join(repo, '.fixloop/lock'), 'utf8')).toContain('other-run');
+  });
+
+  it('takes over the lock of a dead process', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(repo, '.fixloop'), { recursive: true });
+    writeFileSync(path.join(repo, '.fixloop/lock'), JSON.stringify({ pid: 2 ** 22 + 17, runId: 'dead-run' }));
+    const loop = createLoop({ cwd: repo, providers: [] });
+    await collect(loop);
+    expect((await loop.result).stopReason).toBe('nothing-fixable');
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+  });
+});
+
+describe('createLoop interrupted through its AbortSignal', () => {
+  it('stops mid-verification, removes its worktrees, writes the report and ends with status interrupted', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const controller = new AbortController();
+    const good = scripted('manual', { 'src/counter.ts': 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n - 1;\n' });
+    const loop = createLoop({ cwd: repo, providers: [good], signal: controller.signal });
+    const types: string[] = [];
+    for await (const e of loop.run()) {
+      types.push(e.type);
+      if (e.type === 'candidate:proposed') controller.abort();
+    }
+    const summary = await loop.result;
+    expect(summary.status).toBe('interrupted');
+    expect(summary.stopReason).toBe('interrupted');
+    expect(summary.commits).toEqual([]);
+    expect(types.slice(-3)).toEqual(['candidate:proposed', 'iteration:end', 'run:end']);
+    expect(summary.reports.map((r) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json']);
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+  });
+});
