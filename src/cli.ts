@@ -1,0 +1,213 @@
+import { cpSync, existsSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { createLoop, LoopError } from './loop/index.js';
+import type { LoopEvent, RunSummary } from './model.js';
+import { PolicyError } from './policy/index.js';
+import { RepoError, formatTotals } from './vcs/index.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const USAGE = `Usage: fixloop <command> [options]
+
+Commands:
+  run     run the fix loop in the current git repository
+  demo    copy the bundled demo app to a temporary repository and repair it
+
+Options for run:
+  --policy FILE         policy file (default ./loop.policy.json, else derived from package.json)
+  --max-iterations N    stop after N iterations (overrides budget.maxIterations)
+  --json                one JSON event per line on stdout; progress stays on stderr
+  --no-llm              deterministic providers only
+  -h, --help            this text
+  --version             the version
+
+Exit codes: 0 suites green · 1 failures remain · 2 usage or policy error · 3 suites could not run · 130 interrupted`;
+
+export const EXIT = { green: 0, failing: 1, usage: 2, blocked: 3, interrupted: 130 } as const;
+
+export function exitCodeFor(summary: RunSummary): number {
+  return summary.status === 'green' ? 0 : summary.status === 'blocked' ? 3 : summary.status === 'interrupted' ? 130 : 1;
+}
+
+interface RunFlags {
+  cwd: string;
+  policy?: string;
+  maxIterations?: number;
+  json: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        policy: { type: 'string' },
+        'max-iterations': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'no-llm': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`fixloop: ${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : EXIT.usage;
+  }
+  if (rest.length) return usageError(`unexpected argument "${rest[0]}"`);
+  let maxIterations: number | undefined;
+  if (values['max-iterations'] !== undefined) {
+    maxIterations = Number(values['max-iterations']);
+    if (!Number.isInteger(maxIterations) || maxIterations < 1) return usageError(`--max-iterations must be a positive whole number, not "${values['max-iterations']}"`);
+  }
+  const flags: RunFlags = { cwd: process.cwd(), policy: values.policy, maxIterations, json: values.json };
+  switch (command) {
+    case 'run':
+      return (await runCommand(flags)).code;
+    case 'demo':
+      return demoCommand(flags);
+    default:
+      return usageError(`unknown command "${command}"`);
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`fixloop: ${message}\n\n${USAGE}\n`);
+  return EXIT.usage;
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: RunSummary }> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nfixloop: interrupted; finishing the current step and writing the report (Ctrl-C again to force)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(EXIT.interrupted));
+  };
+  process.once('SIGINT', onSigint);
+  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal });
+  try {
+    for await (const event of loop.run()) {
+      if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+      const line = describe(event);
+      if (line !== undefined) process.stderr.write(`${line}\n`);
+    }
+    const summary = await loop.result;
+    return { code: exitCodeFor(summary), summary };
+  } catch (err) {
+    return { code: reportError(err) };
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof PolicyError || err instanceof RepoError) {
+    process.stderr.write(`fixloop: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof LoopError) {
+    process.stderr.write(`fixloop: ${err.message}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`fixloop: internal error: ${(err as Error).stack ?? String(err)}\n`);
+  return EXIT.failing;
+}
+
+/** One human line per event, for stderr. */
+export function describe(e: LoopEvent): string | undefined {
+  switch (e.type) {
+    case 'run:start':
+      return `fixloop run ${e.runId} on branch ${e.branch} (policy: ${e.policySource})`;
+    case 'iteration:start':
+      return `iteration ${e.iteration}`;
+    case 'suite:end':
+      return e.blocker
+        ? `  suite ${e.suite}: not run — ${e.blocker.message}${indentTail(e.blocker.outputTail)}`
+        : `  suite ${e.suite}: ${formatTotals(e.totals)} (${(e.durationMs / 1000).toFixed(1)}s)`;
+    case 'problem:found':
+      return `  problem [${e.problem.kind}] ${e.problem.title}`;
+    case 'candidate:proposed':
+      return `    candidate ${e.candidateId} (${e.provider}): ${e.title}`;
+    case 'candidate:rejected':
+      return `    rejected: ${e.reason}`;
+    case 'candidate:verified':
+      return `    verified — ${e.summary}`;
+    case 'fix:committed':
+      return `    committed ${e.sha.slice(0, 7)} ${e.message.split('\n')[0]}`;
+    case 'provider:error':
+      return `    provider ${e.provider} failed: ${e.message}`;
+    case 'iteration:end':
+      return `iteration ${e.iteration} done: ${formatTotals(e.totals)}; ${e.commits} commit${e.commits === 1 ? '' : 's'}`;
+    case 'budget:spent':
+      return `budget spent: ${e.budget} = ${e.limit}`;
+    case 'run:end':
+      return [
+        `run ended: ${e.status} (${e.stopReason}); ${formatTotals(e.totalsBefore)} → ${formatTotals(e.totalsAfter)}`,
+        e.commits.length ? `${e.commits.length} commit${e.commits.length === 1 ? '' : 's'} on ${e.branch}` : 'no commits',
+        `reports: ${e.reportDir}`,
+      ].join('\n');
+    default:
+      return undefined;
+  }
+}
+
+function indentTail(tail: string, lines = 15): string {
+  const kept = tail.trimEnd().split('\n').slice(-lines).filter((l) => l.trim() !== '');
+  return kept.length ? `\n${kept.map((l) => `    | ${l}`).join('\n')}` : '';
+}
+
+/** Where the demo's tests find vitest: the node_modules folder fixloop's own dependencies live in. */
+function dependencyFolder(): string {
+  const vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
+  return path.dirname(path.dirname(realpathSync(vitestPkg)));
+}
+
+async function demoCommand(flags: RunFlags): Promise<number> {
+  const started = Date.now();
+  const fixture = path.join(PACKAGE_ROOT, 'fixtures', 'demo-app');
+  if (!existsSync(fixture)) {
+    process.stderr.write(`fixloop: the bundled demo is missing (${fixture})\n`);
+    return EXIT.blocked;
+  }
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-demo-')), 'demo-app');
+  cpSync(fixture, dir, { recursive: true });
+  symlinkSync(dependencyFolder(), path.join(dir, 'node_modules'), 'dir');
+  const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  gitIn('init', '-q', '-b', 'main');
+  gitIn('config', 'user.name', 'fixloop demo');
+  gitIn('config', 'user.email', 'demo@fixloop.invalid');
+  gitIn('add', '-A');
+  gitIn('commit', '-q', '-m', 'chore: demo app with a seeded defect');
+  process.stderr.write(`fixloop demo: repository ${dir}\n`);
+  const { code, summary } = await runCommand({ ...flags, cwd: dir, policy: undefined });
+  if (!summary) return code;
+  const lines = [''];
+  for (const c of summary.commits) lines.push(`fix commit: ${c.sha} ${c.message.split('\n')[0]}`);
+  if (!summary.commits.length) lines.push('no fix was committed');
+  lines.push(`tests: ${formatTotals(summary.totalsBefore)} → ${formatTotals(summary.totalsAfter)}`);
+  lines.push(`report: ${summary.reports.find((r) => r.endsWith('.md')) ?? summary.reportDir}`);
+  lines.push(`inspect: cd ${dir} && git log --stat ${summary.branch || 'main'}`);
+  lines.push(`demo wall time: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  (flags.json ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+  return code;
+}
