@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import * as sdk from '../src/index.js';
+
+describe('the SDK entry point', () => {
+  it('exports exactly the documented runtime API', () => {
+    expect(Object.keys(sdk).sort()).toEqual(
+      [
+        'CodefixProvider', 'DEFAULT_PROTECT', 'LoopError', 'PolicyError', 'PolicySchema', 'RepoError', 'VitestAdapter',
+        'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders',
+        'groupProblems', 'guardPatch', 'iterationJson', 'loadPolicy', 'parsePolicy', 'patchDiff', 'policyJsonSchema',
+        'renderIterationMarkdown', 'revertPatch', 'runSuites', 'scopeFor', 'verifyCandidate', 'writeIterationReport',
+      ].sort(),
+    );
+  });
+
+  it('creates a loop lazily: nothing runs until run() or result is used', () => {
+    const loop = sdk.createLoop({ cwd: '/nonexistent/repository' });
+    expect(typeof loop.run).toBe('function');
+    return expect(loop.result).rejects.toThrow('Directory not found: /nonexistent/repository');
+  });
+});
