@@ -1,16 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
+import { prepareDemoRepo } from './demo.js';
 import { createLoop, LoopError } from './loop/index.js';
 import type { LoopEvent, RunSummary } from './model.js';
 import { PolicyError } from './policy/index.js';
 import { RepoError, formatTotals } from './vcs/index.js';
-
-const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const USAGE = `Usage: fixloop <command> [options]
 
@@ -176,28 +170,15 @@ function indentTail(tail: string, lines = 15): string {
   return kept.length ? `\n${kept.map((l) => `    | ${l}`).join('\n')}` : '';
 }
 
-/** Where the demo's tests find vitest: the node_modules folder fixloop's own dependencies live in. */
-function dependencyFolder(): string {
-  const vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
-  return path.dirname(path.dirname(realpathSync(vitestPkg)));
-}
-
 async function demoCommand(flags: RunFlags): Promise<number> {
   const started = Date.now();
-  const fixture = path.join(PACKAGE_ROOT, 'fixtures', 'demo-app');
-  if (!existsSync(fixture)) {
-    process.stderr.write(`fixloop: the bundled demo is missing (${fixture})\n`);
+  let dir: string;
+  try {
+    dir = await prepareDemoRepo();
+  } catch (err) {
+    process.stderr.write(`fixloop: cannot set up the demo: ${(err as Error).message}\n`);
     return EXIT.blocked;
   }
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-demo-')), 'demo-app');
-  cpSync(fixture, dir, { recursive: true });
-  symlinkSync(dependencyFolder(), path.join(dir, 'node_modules'), 'dir');
-  const gitIn = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  gitIn('init', '-q', '-b', 'main');
-  gitIn('config', 'user.name', 'fixloop demo');
-  gitIn('config', 'user.email', 'demo@fixloop.invalid');
-  gitIn('add', '-A');
-  gitIn('commit', '-q', '-m', 'chore: demo app with a seeded defect');
   process.stderr.write(`fixloop demo: repository ${dir}\n`);
   const { code, summary } = await runCommand({ ...flags, cwd: dir, policy: undefined });
   if (!summary) return code;
