@@ -8,7 +8,7 @@ import { applyPatch, guardPatch, patchDiff, patchFiles } from '../patch/index.js
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { defaultProviders } from '../repair/index.js';
 import type { PatchProvider } from '../repair/types.js';
-import { isGreen, writeIterationReport } from '../report/index.js';
+import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
@@ -103,12 +103,14 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   let first: TestRun | undefined;
   let baseline: TestRun | undefined;
   let open: IterationRecord | undefined;
+  const records: IterationRecord[] = [];
 
   async function endIteration(record: IterationRecord, after: TestRun): Promise<void> {
     record.after = after;
     record.endedAt = new Date().toISOString();
     const written = await writeIterationReport(reportDir, record);
     reports.push(...written);
+    records.push(record);
     emit({ type: 'iteration:end', iteration: record.iteration, totals: after.totals, commits: record.commits.length, reports: written });
   }
 
@@ -197,6 +199,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     startedAt,
     endedAt: new Date().toISOString(),
   };
+  summary.reports.push(...(await writeRunSummary(reportDir, { summary, iterations: records, maxIterations })));
   emit({
     type: 'run:end',
     status,

@@ -2,3 +2,4 @@ export { renderIterationMarkdown, iterationJson, type ReportOptions } from './it
 export { SCHEMA_VERSION } from './iteration-json.js';
 export { writeIterationReport } from './write.js';
 export { isGreen, newlyPassing } from './facts.js';
+export { writeRunSummary, renderSummaryMarkdown, renderSummaryHtml, progressChart, progressPoints, type SummaryInput } from './summary.js';

@@ -36,7 +36,7 @@ describe('fixloop run', () => {
     expect(end.commits[0].files).toEqual(['src/shared/isolated-environment.ts']);
     expect(end.totalsBefore).toEqual({ tests: 3, passed: 3, failed: 0, skipped: 0, loadErrors: 4 });
     expect(end.totalsAfter).toEqual({ tests: 30, passed: 30, failed: 0, skipped: 0, loadErrors: 0 });
-    expect(end.reports.map((r: string) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json']);
+    expect(end.reports.map((r: string) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html']);
     expect(sh(repo, 'git', ['rev-parse', end.branch])).toBe(end.commits[0].sha);
     expect(stderr).toContain('committed ');
     expect(stderr).toContain('run ended: green (green)');

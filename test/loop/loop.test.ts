@@ -94,7 +94,8 @@ describe('createLoop on the demo app', () => {
     expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
 
     const runDir = path.join(repo, '.fixloop/runs', summary.runId);
-    expect(summary.reports).toEqual([path.join(runDir, 'iteration-1.md'), path.join(runDir, 'iteration-1.json')]);
+    expect(summary.reports).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html'].map((f) => path.join(runDir, f)));
+    expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toContain('The run ended green after 1 iteration because every suite is green');
     expect(readFileSync(summary.reports[0], 'utf8')).toContain('all 30 executed tests passed (100%)');
     const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal).toEqual(events);
@@ -220,7 +221,7 @@ describe('createLoop interrupted through its AbortSignal', () => {
     expect(summary.stopReason).toBe('interrupted');
     expect(summary.commits).toEqual([]);
     expect(types.slice(-3)).toEqual(['candidate:proposed', 'iteration:end', 'run:end']);
-    expect(summary.reports.map((r) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json']);
+    expect(summary.reports.map((r) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html']);
     expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
     expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
     expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);

@@ -1,0 +1,141 @@
+// The run summary: summary.md and a single self-contained summary.html (no network, no external
+// assets) for the whole run. Like the iteration reports, it only shows what the loop recorded.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.js';
+import { isGreen } from './facts.js';
+import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
+
+export interface SummaryInput {
+  summary: RunSummary;
+  iterations: IterationRecord[];
+  maxIterations: number;
+}
+
+const STOP_REASONS: Record<StopReason, string> = {
+  green: 'every suite is green',
+  'max-iterations': 'the iteration budget was spent',
+  'no-progress': 'an iteration committed no fix although candidates were tried',
+  'nothing-fixable': 'no provider offered a candidate for the remaining problems',
+  blocked: 'no suite could be run',
+  budget: 'a budget was spent',
+  interrupted: 'the run was interrupted',
+};
+
+/** Totals at the start of the run, then after each iteration: the points of the chart. */
+export function progressPoints(iterations: IterationRecord[]): { label: string; totals: Totals }[] {
+  if (iterations.length === 0) return [];
+  return [{ label: 'start', totals: iterations[0].before.totals }, ...iterations.map((it) => ({ label: `after ${it.iteration}`, totals: it.after.totals }))];
+}
+
+function wallTime(s: RunSummary): string {
+  return duration(Date.parse(s.endedAt) - Date.parse(s.startedAt));
+}
+
+function totalsLine(t: Totals): string {
+  const parts = [`${t.passed} passed`, `${t.failed} failed`, `${t.skipped} skipped`];
+  if (t.loadErrors) parts.push(`${plural(t.loadErrors, 'file')} failed to load`);
+  return parts.join(', ');
+}
+
+function headline(input: SummaryInput): string {
+  const { summary } = input;
+  const last = input.iterations[input.iterations.length - 1];
+  const green = last ? isGreen(last.after) : false;
+  const state = green ? 'green' : summary.status === 'blocked' ? 'blocked' : summary.status === 'interrupted' ? 'interrupted' : 'not green';
+  return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${totalsLine(summary.totalsBefore)} at the start, ${totalsLine(summary.totalsAfter)} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
+}
+
+export function renderSummaryMarkdown(input: SummaryInput): string {
+  const { summary } = input;
+  const out = [`# fixloop run ${summary.runId}`, '', headline(input), ''];
+  out.push('## Progress', '', table(['Point', 'Tests', 'Passed', 'Failed', 'Skipped', 'Load errors'], progressPoints(input.iterations).map((p) => [p.label, String(p.totals.tests), String(p.totals.passed), String(p.totals.failed), String(p.totals.skipped), String(p.totals.loadErrors)])), '');
+  out.push('## Fixes', '');
+  if (summary.commits.length === 0) out.push('No fix was committed.', '');
+  summary.commits.forEach((c, i) => {
+    const attempt = input.iterations.flatMap((it) => it.attempts).find((a) => a.candidateId === c.candidateId && a.outcome === 'committed');
+    out.push(`### ${i + 1}. ${subject(c.message)}`, '', `Iteration ${c.iteration} · commit ${code(shortSha(c.sha))} · provider ${code(c.provider)} · ${c.files.map(code).join(', ')}`, '');
+    if (attempt?.diff) out.push(fence(attempt.diff, 'diff'), '');
+  });
+  out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], [
+    ['iterations', String(summary.iterations), String(input.maxIterations)],
+    ['wall time', wallTime(summary), 'none'],
+    ['tokens', '0 (no model was called)', 'none'],
+    ['cost', '$0.00', 'none'],
+  ]), '');
+  out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.`, '');
+  out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
+  return out.join('\n');
+}
+
+function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Stacked bars per point: passed, failed, files that failed to load. Inline SVG, no script. */
+export function progressChart(points: { label: string; totals: Totals }[]): string {
+  const width = 80 * Math.max(points.length, 1) + 40;
+  const height = 180;
+  const top = Math.max(1, ...points.map((p) => p.totals.passed + p.totals.failed + p.totals.loadErrors));
+  const scale = (n: number) => (n / top) * 120;
+  const bars = points.map((p, i) => {
+    const x = 30 + i * 80;
+    let y = 140;
+    const parts = [
+      ['passed', p.totals.passed, '#2f855a'],
+      ['failed', p.totals.failed, '#c53030'],
+      ['load errors', p.totals.loadErrors, '#dd6b20'],
+    ] as const;
+    const rects = parts
+      .filter(([, n]) => n > 0)
+      .map(([name, n, color]) => {
+        const h = scale(n);
+        y -= h;
+        return `<rect x="${x}" y="${y.toFixed(1)}" width="44" height="${h.toFixed(1)}" fill="${color}"><title>${esc(p.label)}: ${n} ${name}</title></rect>`;
+      });
+    return `${rects.join('')}<text x="${x + 22}" y="${(y - 6).toFixed(1)}" text-anchor="middle">${p.totals.passed}</text><text x="${x + 22}" y="158" text-anchor="middle">${esc(p.label)}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Passing tests per iteration" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="11" font-family="sans-serif">${bars.join('')}</svg>`;
+}
+
+export function renderSummaryHtml(input: SummaryInput): string {
+  const { summary } = input;
+  const points = progressPoints(input.iterations);
+  const rows = points.map((p) => `<tr><td>${esc(p.label)}</td><td>${p.totals.tests}</td><td>${p.totals.passed}</td><td>${p.totals.failed}</td><td>${p.totals.skipped}</td><td>${p.totals.loadErrors}</td></tr>`).join('');
+  const fixes = summary.commits.map((c, i) => {
+    const attempt = input.iterations.flatMap((it) => it.attempts).find((a) => a.candidateId === c.candidateId && a.outcome === 'committed');
+    return `<tr><td>${c.iteration}</td><td><a href="#fix-${i + 1}"><code>${esc(shortSha(c.sha))}</code></a></td><td>${esc(subject(c.message))}</td><td>${esc(c.provider)}</td><td>${c.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</td></tr>` +
+      `<tr class="diff" id="fix-${i + 1}"><td colspan="5"><details><summary>diff of ${esc(shortSha(c.sha))}</summary><pre>${esc(attempt?.diff ?? '(no diff recorded)')}</pre></details></td></tr>`;
+  }).join('');
+  const reports = input.iterations.map((it) => `<li><a href="iteration-${it.iteration}.md">Iteration ${it.iteration}</a></li>`).join('');
+  const headlineText = headline(input).replace(/`([^`]*)`/g, '$1');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>fixloop run ${esc(summary.runId)}</title>
+<style>body{font:14px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1a202c}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #cbd5e0;padding:4px 8px;text-align:left}pre{background:#f7fafc;padding:8px;overflow:auto}.status{font-weight:bold}</style>
+</head><body>
+<h1>fixloop run ${esc(summary.runId)}</h1>
+<p class="status">${esc(headlineText)}</p>
+<h2>Progress</h2>
+${progressChart(points)}
+<table><thead><tr><th>Point</th><th>Tests</th><th>Passed</th><th>Failed</th><th>Skipped</th><th>Load errors</th></tr></thead><tbody>${rows}</tbody></table>
+<h2>Fixes</h2>
+${summary.commits.length ? `<table><thead><tr><th>Iteration</th><th>Commit</th><th>Message</th><th>Provider</th><th>Files</th></tr></thead><tbody>${fixes}</tbody></table>` : '<p>No fix was committed.</p>'}
+<h2>Budget spent</h2>
+<table><tbody><tr><td>iterations</td><td>${summary.iterations} of ${input.maxIterations}</td></tr><tr><td>wall time</td><td>${esc(wallTime(summary))}</td></tr><tr><td>tokens</td><td>0 (no model was called)</td></tr><tr><td>cost</td><td>$0.00</td></tr></tbody></table>
+<h2>Stop reason</h2>
+<p><code>${esc(summary.stopReason)}</code>: ${esc(STOP_REASONS[summary.stopReason])}.</p>
+<h2>Iteration reports</h2>
+<ul>${reports}</ul>
+</body></html>
+`;
+}
+
+/** Writes summary.md and summary.html into the run's report directory; returns their paths. */
+export async function writeRunSummary(dir: string, input: SummaryInput): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const md = path.join(dir, 'summary.md');
+  const html = path.join(dir, 'summary.html');
+  await writeFile(md, renderSummaryMarkdown(input));
+  await writeFile(html, renderSummaryHtml(input));
+  return [md, html];
+}

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/model.js';
+import { progressChart, progressPoints, renderSummaryHtml, renderSummaryMarkdown, writeRunSummary } from '../../src/report/index.js';
+import { blockedRecord, demoRecord } from './records.js';
+
+function greenRun(): { summary: RunSummary; iterations: ReturnType<typeof demoRecord>[]; maxIterations: number } {
+  const rec = demoRecord();
+  return {
+    maxIterations: 3,
+    iterations: [rec],
+    summary: {
+      runId: rec.runId,
+      status: 'green',
+      stopReason: 'green',
+      branch: `fixloop/${rec.runId}`,
+      iterations: 1,
+      commits: rec.commits,
+      totalsBefore: rec.before.totals,
+      totalsAfter: rec.after.totals,
+      reportDir: '/r',
+      reports: [],
+      startedAt: '2025-03-01T10:00:00.000Z',
+      endedAt: '2025-03-01T10:00:45.500Z',
+    },
+  };
+}
+
+describe('run summary (Markdown)', () => {
+  it('states how the run ended with the recorded numbers, then progress, fixes with diffs, budget and stop reason', () => {
+    const md = renderSummaryMarkdown(greenRun());
+    expect(md.split('\n').slice(0, 3)).toEqual([
+      '# fixloop run 20250301-100000-demo',
+      '',
+      'The run ended green after 1 iteration because every suite is green: 20 passed, 0 failed, 0 skipped, 2 files failed to load at the start, 26 passed, 0 failed, 0 skipped at the end, with 1 fix committed on `fixloop/20250301-100000-demo`.',
+    ]);
+    expect(md).toContain(['| Point | Tests | Passed | Failed | Skipped | Load errors |', '| --- | --- | --- | --- | --- | --- |', '| start | 20 | 20 | 0 | 0 | 2 |', '| after 1 | 26 | 26 | 0 | 0 | 0 |'].join('\n'));
+    expect(md).toContain('### 1. fix(env): import missing readFileSync in getEnv()\n\nIteration 1 · commit `a3f9c2e` · provider `codefix` · `src/shared/env.ts`');
+    expect(md).toContain("+import { readFileSync } from 'node:fs';");
+    expect(md).toContain('| iterations | 1 | 3 |\n| wall time | 45.5 s | none |');
+    expect(md).toContain('## Stop reason\n\n`green`: every suite is green.');
+    expect(md).toContain('- [Iteration 1](iteration-1.md)');
+    const order = ['## Progress', '## Fixes', '## Budget spent', '## Stop reason', '## Iteration reports'].map((h) => md.indexOf(h));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('never calls a run with failures or a blocked suite green', () => {
+    const rec = blockedRecord();
+    const run = greenRun();
+    const md = renderSummaryMarkdown({
+      maxIterations: 2,
+      iterations: [rec],
+      summary: { ...run.summary, runId: rec.runId, status: 'failing', stopReason: 'max-iterations', branch: '', commits: [], iterations: 2, totalsBefore: rec.before.totals, totalsAfter: rec.after.totals },
+    });
+    expect(md).toContain('The run ended not green after 2 iterations because the iteration budget was spent: 10 passed, 3 failed, 3 skipped, 1 file failed to load at the start');
+    expect(md).toContain('No fix was committed.');
+    expect(md).not.toMatch(/ended green|100%/);
+  });
+});
+
+describe('run summary (HTML)', () => {
+  it('is self-contained: no script, no external resource, every text escaped', () => {
+    const run = greenRun();
+    run.summary.commits = [{ ...run.summary.commits[0], message: 'fix: handle <script>alert(1)</script> in names' }];
+    const html = renderSummaryHtml(run);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|<img|src=|@import|url\(/i);
+    expect(html.match(/href="([^"]*)"/g)).toEqual(['href="#fix-1"', 'href="iteration-1.md"']);
+    expect(html).toContain('fix: handle &lt;script&gt;alert(1)&lt;/script&gt; in names');
+    expect(html).toContain('<tr class="diff" id="fix-1">');
+  });
+
+  it('charts passing tests per point as stacked bars in inline SVG', () => {
+    const points = progressPoints([demoRecord()]);
+    expect(points.map((p) => [p.label, p.totals.passed])).toEqual([['start', 20], ['after 1', 26]]);
+    const svg = progressChart(points);
+    expect(svg.match(/<rect /g)).toHaveLength(3); // start: passed + load errors; after 1: passed
+    expect(svg).toContain('<title>start: 2 load errors</title>');
+    expect(svg).toContain('<title>after 1: 26 passed</title>');
+  });
+});
+
+describe('writeRunSummary', () => {
+  it('writes summary.md and summary.html and returns their paths', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-summary-')), 'reports');
+    const paths = await writeRunSummary(dir, greenRun());
+    expect(paths).toEqual([path.join(dir, 'summary.md'), path.join(dir, 'summary.html')]);
+    expect(readFileSync(paths[0], 'utf8')).toBe(renderSummaryMarkdown(greenRun()));
+  });
+});
