@@ -74,8 +74,8 @@ function esc(text: string): string {
 
 /** Stacked bars per point: passed, failed, files that failed to load. Inline SVG, no script. */
 export function progressChart(points: { label: string; totals: Totals }[]): string {
-  const width = 80 * Math.max(points.length, 1) + 40;
-  const height = 180;
+  const width = Math.max(80 * points.length + 40, 420);
+  const height = 200;
   const top = Math.max(1, ...points.map((p) => p.totals.passed + p.totals.failed + p.totals.loadErrors));
   const scale = (n: number) => (n / top) * 120;
   const bars = points.map((p, i) => {
@@ -95,7 +95,15 @@ export function progressChart(points: { label: string; totals: Totals }[]): stri
       });
     return `${rects.join('')}<text x="${x + 22}" y="${(y - 6).toFixed(1)}" text-anchor="middle">${p.totals.passed}</text><text x="${x + 22}" y="158" text-anchor="middle">${esc(p.label)}</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Passing tests per iteration" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="11" font-family="sans-serif">${bars.join('')}</svg>`;
+  // Files that failed to load are stacked on the tests' scale: the legend says what each colour counts.
+  const legend = [
+    ['#2f855a', 'tests passed'],
+    ['#c53030', 'tests failed'],
+    ['#dd6b20', 'test files that failed to load'],
+  ]
+    .map(([color, text], i) => `<rect x="${30 + i * 120}" y="176" width="10" height="10" fill="${color}"/><text x="${44 + i * 120}" y="185">${text}</text>`)
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Passing tests per iteration" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-size="11" font-family="sans-serif">${bars.join('')}${legend}</svg>`;
 }
 
 export function renderSummaryHtml(input: SummaryInput): string {

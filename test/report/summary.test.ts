@@ -76,7 +76,8 @@ describe('run summary (HTML)', () => {
     const points = progressPoints([demoRecord()]);
     expect(points.map((p) => [p.label, p.totals.passed])).toEqual([['start', 20], ['after 1', 26]]);
     const svg = progressChart(points);
-    expect(svg.match(/<rect /g)).toHaveLength(3); // start: passed + load errors; after 1: passed
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(3); // start: passed + load errors; after 1: passed
+    expect(svg).toContain('test files that failed to load</text>');
     expect(svg).toContain('<title>start: 2 load errors</title>');
     expect(svg).toContain('<title>after 1: 26 passed</title>');
   });

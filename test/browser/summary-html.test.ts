@@ -1,0 +1,62 @@
+// Run by `npm run test:browser` (needs Debian's chromium; .ci/run installs it). Renders the run
+// summary in headless Chromium with the network shut off and checks what a person would see.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeRunSummary } from '../../src/report/index.js';
+import { demoRecord } from '../report/records.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+function chromium(args: string[]): string {
+  const profile = mkdtempSync(path.join(tmpdir(), 'fixloop-chromium-'));
+  return execFileSync(
+    CHROMIUM,
+    [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+      // Any request the page tried to make would fail to resolve: the page must not need one.
+      '--host-resolver-rules=MAP * ~NOTFOUND',
+      ...args,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+  );
+}
+
+async function writeDemoSummary(): Promise<string> {
+  const rec = demoRecord();
+  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-html-'));
+  const [, html] = await writeRunSummary(dir, {
+    maxIterations: 3,
+    iterations: [rec],
+    summary: {
+      runId: rec.runId, status: 'green', stopReason: 'green', branch: `fixloop/${rec.runId}`, iterations: 1, commits: rec.commits,
+      totalsBefore: rec.before.totals, totalsAfter: rec.after.totals, reportDir: dir, reports: [],
+      startedAt: '2025-03-01T10:00:00.000Z', endedAt: '2025-03-01T10:00:45.500Z',
+    },
+  });
+  return html;
+}
+
+describe('summary.html in headless Chromium', () => {
+  it('renders the headline, the chart and the fixes table from the file alone', async () => {
+    const html = await writeDemoSummary();
+    const dom = chromium(['--dump-dom', `file://${html}`]);
+    expect(dom).toContain('The run ended green after 1 iteration because every suite is green');
+    expect(dom.match(/<rect [^>]*><title>/g)).toHaveLength(3);
+    expect(dom).toContain('<a href="#fix-1"><code>a3f9c2e</code></a>');
+  });
+
+  it('takes a 1000×1100 screenshot that is not blank', async () => {
+    const html = await writeDemoSummary();
+    const png = path.join(path.dirname(html), 'summary.png');
+    chromium(['--window-size=1000,1100', `--screenshot=${png}`, `file://${html}`]);
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1000, 1100]);
+    // A blank page of this size compresses to a few KB; text, tables and bars do not.
+    expect(bytes.length).toBeGreaterThan(20_000);
+  });
+});
