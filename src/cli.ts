@@ -1,22 +1,27 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { prepareDemoRepo } from './demo.js';
-import { createLoop, LoopError } from './loop/index.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLoop, LoopError, runStatus } from './loop/index.js';
 import type { LoopEvent, RunSummary } from './model.js';
 import { PolicyError } from './policy/index.js';
-import { RepoError, formatTotals } from './vcs/index.js';
+import { RepoError, formatTotals, repoRoot } from './vcs/index.js';
 
 const USAGE = `Usage: fixloop <command> [options]
 
 Commands:
-  run     run the fix loop in the current git repository
-  demo    copy the bundled demo app to a temporary repository and repair it
+  run              run the fix loop in the current git repository
+  status           the current or last run: state, iteration, problems, fixes, tests
+  report [--run ID]  print a run's summary report (default: the last run)
+  demo             copy the bundled demo app to a temporary repository and repair it
 
 Options for run:
   --policy FILE         policy file (default ./loop.policy.json, else derived from package.json)
   --max-iterations N    stop after N iterations (overrides budget.maxIterations)
   --json                one JSON event per line on stdout; progress stays on stderr
   --no-llm              deterministic providers only
+  --worktree            run even with uncommitted changes: HEAD is tested, your files are left as they are
   -h, --help            this text
   --version             the version
 
@@ -33,6 +38,7 @@ interface RunFlags {
   policy?: string;
   maxIterations?: number;
   json: boolean;
+  worktree?: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         'max-iterations': { type: 'string' },
         json: { type: 'boolean', default: false },
         'no-llm': { type: 'boolean', default: false },
+        worktree: { type: 'boolean', default: false },
+        run: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -70,10 +78,14 @@ export async function main(argv: string[]): Promise<number> {
     maxIterations = Number(values['max-iterations']);
     if (!Number.isInteger(maxIterations) || maxIterations < 1) return usageError(`--max-iterations must be a positive whole number, not "${values['max-iterations']}"`);
   }
-  const flags: RunFlags = { cwd: process.cwd(), policy: values.policy, maxIterations, json: values.json };
+  const flags: RunFlags = { cwd: process.cwd(), policy: values.policy, maxIterations, json: values.json, worktree: values.worktree };
   switch (command) {
     case 'run':
       return (await runCommand(flags)).code;
+    case 'status':
+      return statusCommand(flags.cwd, values.run, values.json);
+    case 'report':
+      return reportCommand(flags.cwd, values.run);
     case 'demo':
       return demoCommand(flags);
     default:
@@ -98,7 +110,7 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
     process.once('SIGINT', () => process.exit(EXIT.interrupted));
   };
   process.once('SIGINT', onSigint);
-  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal });
+  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree });
   try {
     for await (const event of loop.run()) {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -131,7 +143,10 @@ export function reportError(err: unknown): number {
 export function describe(e: LoopEvent): string | undefined {
   switch (e.type) {
     case 'run:start':
-      return `fixloop run ${e.runId} on branch ${e.branch} (policy: ${e.policySource})`;
+      return [
+        `fixloop run ${e.runId} on branch ${e.branch} (policy: ${e.policySource})`,
+        ...(e.uncommitted.length ? [`  testing HEAD; ${e.uncommitted.length} file${e.uncommitted.length === 1 ? '' : 's'} with uncommitted changes left as they are`] : []),
+      ].join('\n');
     case 'iteration:start':
       return `iteration ${e.iteration}`;
     case 'suite:end':
@@ -168,6 +183,46 @@ export function describe(e: LoopEvent): string | undefined {
 function indentTail(tail: string, lines = 15): string {
   const kept = tail.trimEnd().split('\n').slice(-lines).filter((l) => l.trim() !== '');
   return kept.length ? `\n${kept.map((l) => `    | ${l}`).join('\n')}` : '';
+}
+
+async function statusCommand(cwd: string, runId: string | undefined, json: boolean): Promise<number> {
+  try {
+    const s = runStatus(await repoRoot(cwd), runId);
+    if (json) {
+      process.stdout.write(`${JSON.stringify(s)}\n`);
+      return 0;
+    }
+    const lines = [
+      `run ${s.runId}: ${s.state}${s.status ? ` (${s.status}, ${s.stopReason})` : ''}`,
+      `  started ${s.startedAt ?? 'unknown'}, last event ${s.lastEventAt ?? 'none'}`,
+      `  iteration ${s.iteration}; ${s.problems} problem${s.problems === 1 ? '' : 's'} found in it`,
+      `  candidates: ${s.candidates.proposed} proposed, ${s.candidates.rejected} rejected by guards, ${s.candidates.verified} verified`,
+      `  tests: ${s.totalsBefore ? formatTotals(s.totalsBefore) : 'not run yet'}${s.totalsAfter ? ` → ${formatTotals(s.totalsAfter)}` : ''}`,
+      `  fixes: ${s.commits.length}${s.branch && s.commits.length ? ` on ${s.branch}` : ''}`,
+      ...s.commits.map((c) => `    ${c.sha.slice(0, 7)} ${c.message}`),
+      ...(s.reports.length ? [`  reports: ${path.dirname(s.reports[0])}`] : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+async function reportCommand(cwd: string, runId: string | undefined): Promise<number> {
+  try {
+    const s = runStatus(await repoRoot(cwd), runId);
+    const summary = s.reports.find((r) => r.endsWith('summary.md')) ?? s.reports.filter((r) => r.endsWith('.md')).at(-1);
+    if (!summary || !existsSync(summary)) {
+      process.stderr.write(`fixloop: run ${s.runId} has no report yet (${s.state}).\n`);
+      return EXIT.usage;
+    }
+    process.stdout.write(readFileSync(summary, 'utf8'));
+    process.stderr.write(`\nreports of run ${s.runId}:\n${s.reports.map((r) => `  ${r}`).join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
 }
 
 async function demoCommand(flags: RunFlags): Promise<number> {

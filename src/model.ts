@@ -69,6 +69,8 @@ export interface SuiteRun {
   loadFailures: LoadFailure[];
   totals: Totals;
   blocker?: Blocker;
+  /** What the adapter could not do as asked, e.g. run only the chosen test files. */
+  warnings?: string[];
   /** File holding the full output of this run, when one was written. */
   logFile?: string;
 }
@@ -244,7 +246,7 @@ interface EventBase {
 
 export type LoopEvent = EventBase &
   (
-    | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string }
+    | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string; /** Files with uncommitted changes, left untouched (only with --worktree). */ uncommitted: string[] }
     | { type: 'iteration:start'; iteration: number }
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }

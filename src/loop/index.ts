@@ -1,2 +1,3 @@
 export { createLoop, type Loop, type LoopOptions } from './loop.js';
 export { LoopError } from './errors.js';
+export { listRuns, readJournal, runStatus, type RunStatus } from './status.js';

@@ -28,6 +28,11 @@ export interface LoopOptions {
   adapters?: Record<string, TestRunnerAdapter>;
   maxIterations?: number;
   signal?: AbortSignal;
+  /**
+   * Run even with uncommitted changes: the loop works from HEAD in its own worktree anyway, so
+   * they are left exactly as they are (and are not part of what is tested).
+   */
+  worktree?: boolean;
 }
 
 export interface Loop {
@@ -75,9 +80,9 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const baseSha = await headSha(root);
   await excludeLoopState(root);
   const dirty = await dirtyFiles(root);
-  if (dirty.length) {
+  if (dirty.length && !options.worktree) {
     const list = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '');
-    throw new LoopError(`Uncommitted changes in ${root}: ${list}. Commit or stash them first; fixloop works from HEAD and never touches your files.`, 2);
+    throw new LoopError(`Uncommitted changes in ${root}: ${list}. Commit or stash them first, or pass --worktree to test HEAD and leave them as they are.`, 2);
   }
 
   const runId = newRunId();
@@ -120,7 +125,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     mkdirSync(logDir, { recursive: true });
     await createBranch(root, branch, baseSha);
     await addWorktree(root, workDir, branch, { branch: true });
-    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source });
+    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty });
 
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       iterations = iteration;

@@ -102,3 +102,56 @@ describe('fixloop run', () => {
     expect(stderr).toContain('Usage: fixloop <command> [options]');
   });
 });
+
+const FAILING = {
+  'package.json': '{"type":"module"}\n',
+  'loop.policy.json': ONE_SUITE('npx vitest run'),
+  'src/price.ts': 'export const total = (a: number, b: number) => a + b + 1;\n',
+  'test/price.test.ts': "import { expect, it } from 'vitest';\nimport { total } from '../src/price';\nit('adds', () => { expect(total(1, 2)).toBe(3); });\nit('adds zero', () => { expect(total(0, 0)).toBe(1); });\n",
+};
+
+describe('fixloop status, report and --worktree', () => {
+  it('status and report describe the last run from its journal; an unknown run id is a usage error', async () => {
+    const repo = makeVitestRepo(FAILING);
+    expect((await fixloop(repo, ['status'])).stderr).toBe(`fixloop: No fixloop run found in ${repo}: start one with \`fixloop run\`.\n`);
+    const run = await fixloop(repo, ['run']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('run ended: failing (nothing-fixable); 1 passed, 1 failed → 1 passed, 1 failed');
+
+    const status = await fixloop(repo, ['status']);
+    expect(status.code).toBe(0);
+    const lines = status.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run \d{8}-\d{6}-[0-9a-f]{4}: finished \(failing, nothing-fixable\)$/);
+    expect(lines.slice(2, 6)).toEqual([
+      '  iteration 1; 1 problem found in it',
+      '  candidates: 0 proposed, 0 rejected by guards, 0 verified',
+      '  tests: 1 passed, 1 failed → 1 passed, 1 failed',
+      '  fixes: 0',
+    ]);
+
+    const json = JSON.parse((await fixloop(repo, ['status', '--json'])).stdout);
+    expect(json).toMatchObject({ state: 'finished', status: 'failing', stopReason: 'nothing-fixable', iteration: 1, problems: 1, commits: [] });
+
+    const report = await fixloop(repo, ['report']);
+    expect(report.code).toBe(0);
+    expect(report.stdout.startsWith(`# fixloop run ${json.runId}\n\nThe run ended not green after 1 iteration because no provider offered a candidate`)).toBe(true);
+    expect(report.stderr).toContain('summary.html');
+
+    const unknown = await fixloop(repo, ['report', '--run', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No run nope in ');
+  });
+
+  it('--worktree runs on a dirty tree, tests HEAD, and leaves the uncommitted files byte for byte', async () => {
+    const repo = makeVitestRepo(FAILING);
+    writeFileSync(path.join(repo, 'src/price.ts'), 'export const total = (a: number, b: number) => a + b;\n');
+    writeFileSync(path.join(repo, 'scratch.md'), 'notes\n');
+    const { code, stderr } = await fixloop(repo, ['run', '--worktree']);
+    expect(code).toBe(1); // HEAD still has the bug: the uncommitted fix is not what is tested
+    expect(stderr).toContain('testing HEAD; 2 files with uncommitted changes left as they are');
+    expect(readFileSync(path.join(repo, 'src/price.ts'), 'utf8')).toBe('export const total = (a: number, b: number) => a + b;\n');
+    expect(readFileSync(path.join(repo, 'scratch.md'), 'utf8')).toBe('notes\n');
+    expect(sh(repo, 'git', ['status', '--porcelain']).split('\n').map((l) => l.trim()).sort()).toEqual(['?? scratch.md', 'M src/price.ts']);
+    expect(sh(repo, 'git', ['diff', '--cached', '--name-only'])).toBe(''); // the index too
+  });
+});

@@ -176,7 +176,7 @@ describe('createLoop refuses to start', () => {
     const loop = createLoop({ cwd: repo });
     await expect(loop.result).rejects.toThrow(LoopError);
     await expect(loop.result).rejects.toThrow(
-      `Uncommitted changes in ${repo}: notes.txt, src/counter.ts. Commit or stash them first; fixloop works from HEAD and never touches your files.`,
+      `Uncommitted changes in ${repo}: notes.txt, src/counter.ts. Commit or stash them first, or pass --worktree to test HEAD and leave them as they are.`,
     );
     expect(readFileSync(path.join(repo, 'src/counter.ts'), 'utf8')).toBe('work in progress\n');
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('mine\n');
