@@ -1,9 +1,24 @@
+import { realpathSync, existsSync } from 'node:fs';
+import path from 'node:path';
 import picomatch from 'picomatch';
-import type { Patch } from '../model.js';
+import { structuredPatch } from 'diff';
+import type { FileChange, Patch } from '../model.js';
 
 export interface GuardResult {
   allowed: boolean;
   reason?: string;
+}
+
+export interface GuardOptions {
+  /** Globs never edited (policy `guard.protect`). */
+  protect: string[];
+  /** The checkout the patch applies to: paths are resolved there, symlinks included. */
+  root?: string;
+  /** Added plus removed lines. */
+  maxPatchLines?: number;
+  maxFiles?: number;
+  /** Escape hatches are rejected unless the policy allows them. */
+  allowEscapeHatches?: boolean;
 }
 
 /** Matches repository-relative paths against the policy's protect globs. */
@@ -12,16 +27,98 @@ export function protectedMatcher(globs: string[]): (file: string) => boolean {
   return picomatch(globs, { dot: true });
 }
 
-/** Every candidate passes here before it is verified. */
-export function guardPatch(patch: Patch, protect: string[]): GuardResult {
-  if (patch.changes.length === 0) return { allowed: false, reason: 'the patch changes nothing' };
-  const isProtected = protectedMatcher(protect);
-  for (const change of patch.changes) {
-    if (change.path.startsWith('/') || change.path.split('/').includes('..')) {
-      return { allowed: false, reason: `${change.path} is outside the repository` };
+/** Changes that switch tests off or hide them: rejected in any file, protected or not. */
+const TAMPERING: [RegExp, string][] = [
+  [/\b(it|test|describe|suite|context)\s*\.\s*(skip|only|todo|skipIf|runIf)\b/, 'skips or focuses tests'],
+  [/\b(xit|xtest|xdescribe|fit|fdescribe)\s*\(/, 'skips or focuses tests'],
+  [/@pytest\.mark\.(skip|skipif|xfail)\b/, 'skips tests'],
+  [/\bpytest\.skip\s*\(/, 'skips tests'],
+  [/@unittest\.skip/, 'skips tests'],
+];
+
+const ESCAPE_HATCHES: [RegExp, string][] = [
+  [/@ts-(ignore|expect-error|nocheck)\b/, 'silences the type checker'],
+  [/\bas\s+any\b/, "casts to 'any'"],
+  [/eslint-disable/, 'disables the linter'],
+  [/#\s*type:\s*ignore\b/, 'silences the type checker'],
+  [/#\s*noqa\b/, 'silences the linter'],
+  [/catch\s*(\(\s*\w*\s*\))?\s*\{\s*\}/, 'swallows errors in an empty catch'],
+  [/^\s*except(\s+\w+(\s+as\s+\w+)?)?\s*:\s*(pass)?\s*$/, 'swallows errors in a bare except'],
+];
+
+/** Test runner configuration: changing it can make failing tests disappear. */
+const TEST_CONFIG = picomatch(['**/vitest.config.*', '**/vitest.workspace.*', '**/jest.config.*', '**/pytest.ini', '**/conftest.py', '**/.mocharc*', '**/karma.conf.*', '**/playwright.config.*'], { dot: true });
+const SNAPSHOT = picomatch(['**/__snapshots__/**', '**/*.snap'], { dot: true });
+const TEST_FILE = picomatch(['**/*.test.*', '**/*.spec.*', '**/test_*.py', '**/*_test.py', '**/*_test.go', '**/test/**', '**/tests/**', '**/__tests__/**'], { dot: true });
+
+function changedLines(change: FileChange): { added: string[]; removed: string[] } {
+  const diff = structuredPatch(change.path, change.path, change.before ?? '', change.after ?? '', undefined, undefined, { context: 0 });
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const hunk of diff.hunks) {
+    for (const line of hunk.lines) {
+      if (line.startsWith('+')) added.push(line.slice(1));
+      else if (line.startsWith('-')) removed.push(line.slice(1));
     }
-    if (isProtected(change.path)) return { allowed: false, reason: `${change.path} is a protected path` };
-    if (change.before === change.after) return { allowed: false, reason: `${change.path} is listed but unchanged` };
+  }
+  return { added, removed };
+}
+
+function count(lines: string[], pattern: RegExp): number {
+  return lines.filter((l) => pattern.test(l)).length;
+}
+
+function outsideRoot(root: string, rel: string): boolean {
+  const abs = path.resolve(root, rel);
+  const back = path.relative(root, abs);
+  if (back.startsWith('..') || path.isAbsolute(back)) return true;
+  // A symlinked folder inside the repository may point anywhere: resolve the deepest existing parent.
+  let probe = abs;
+  while (!existsSync(probe) && probe !== root) probe = path.dirname(probe);
+  const real = path.relative(realpathSync(root), realpathSync(probe));
+  return real.startsWith('..') || path.isAbsolute(real);
+}
+
+/** Every candidate passes here before it is verified; the first reason found is returned. */
+export function guardPatch(patch: Patch, options: GuardOptions | string[]): GuardResult {
+  const opts: GuardOptions = Array.isArray(options) ? { protect: options } : options;
+  const deny = (reason: string): GuardResult => ({ allowed: false, reason });
+  if (patch.changes.length === 0) return deny('the patch changes nothing');
+  if (opts.maxFiles !== undefined && patch.changes.length > opts.maxFiles) {
+    return deny(`the patch changes ${patch.changes.length} files; the limit is ${opts.maxFiles} (repair.maxFiles)`);
+  }
+  const isProtected = protectedMatcher(opts.protect);
+  let size = 0;
+  for (const change of patch.changes) {
+    const file = change.path;
+    if (file.startsWith('/') || file.split('/').includes('..') || (opts.root && outsideRoot(opts.root, file))) {
+      return deny(`${file} is outside the repository`);
+    }
+    if (isProtected(file)) return deny(`${file} is a protected path`);
+    if (change.before === change.after) return deny(`${file} is listed but unchanged`);
+    if (change.after?.includes('\u0000')) return deny(`${file} would become a binary file`);
+    if (SNAPSHOT(file)) return deny(`${file} is a test snapshot`);
+    if (TEST_CONFIG(file)) return deny(`${file} configures the test runner`);
+    if (change.after === null && TEST_FILE(file)) return deny(`${file} is a test file and would be deleted`);
+    const { added, removed } = changedLines(change);
+    size += added.length + removed.length;
+    for (const [pattern, what] of TAMPERING) {
+      if (count(added, pattern) > count(removed, pattern)) return deny(`${file}: the change ${what}`);
+    }
+    if (TEST_FILE(file)) {
+      const tests = /\b(it|test)\s*\(|^\s*def test_/;
+      if (count(removed, tests) > count(added, tests)) return deny(`${file}: the change deletes or renames tests`);
+      const asserts = /\b(expect|assert)\b/;
+      if (count(removed, asserts) > count(added, asserts)) return deny(`${file}: the change deletes assertions`);
+    }
+    if (!opts.allowEscapeHatches) {
+      for (const [pattern, what] of ESCAPE_HATCHES) {
+        if (count(added, pattern) > count(removed, pattern)) return deny(`${file}: the change ${what}`);
+      }
+    }
+  }
+  if (opts.maxPatchLines !== undefined && size > opts.maxPatchLines) {
+    return deny(`the patch changes ${size} lines; the limit is ${opts.maxPatchLines} (repair.maxPatchLines)`);
   }
   return { allowed: true };
 }
