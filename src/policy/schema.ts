@@ -22,9 +22,23 @@ export const SuiteSchema = z
   .strictObject({
     name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
     command: z.string().min(1).describe('Shell command that runs the suite, e.g. "npx vitest run".'),
-    format: z.enum(['vitest']).default('vitest').describe('How to read the results.'),
+    format: z
+      .enum(['auto', 'vitest', 'jest', 'node-test', 'pytest', 'junit', 'exit-code'])
+      .default('auto')
+      .describe(
+        'How to read the results: "auto" detects vitest, jest, node --test and pytest from the command (or the npm script it runs) and otherwise judges by exit code.',
+      ),
     timeoutSec: z.number().positive().default(600).describe('The whole process tree is killed after this many seconds.'),
     cwd: z.string().optional().describe('Directory to run in, relative to the repository root.'),
+    junitFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The JUnit XML file the command writes, relative to the suite\'s directory (format "junit").'),
+  })
+  .refine((suite) => suite.format !== 'junit' || suite.junitFile !== undefined, {
+    message: 'format "junit" needs "junitFile", the JUnit XML file the command writes',
+    path: ['junitFile'],
   })
   .describe('One test suite.');
 

@@ -118,3 +118,20 @@ export function headline(text: string): string {
 export function errorNameOf(message: string): string | undefined {
   return /^([A-Z][\w$]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?:\s/.exec(message)?.[1];
 }
+
+const ERROR_LINE = /^\s*(?:[A-Z][\w$.]*(?:Error|Exception)|Error)(?: \[[\w-]+\])?: /;
+
+/** The text from the first line that starts with an error class ("SyntaxError: ..."), or undefined. */
+export function fromErrorLine(text: string): string | undefined {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => ERROR_LINE.test(line));
+  return at < 0 ? undefined : lines.slice(at).map((line) => line.trim() === '' ? '' : line).join('\n').trim();
+}
+
+/** Removes the indentation every non-blank line shares. */
+export function dedent(text: string): string {
+  const lines = text.split('\n');
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(cut)).join('\n');
+}

@@ -3,6 +3,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SuiteRun, TestRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
+import { detectFormat } from './auto.js';
+import { ExitCodeAdapter } from './exit-code.js';
+import { JestAdapter } from './jest.js';
+import { JunitAdapter, PytestAdapter } from './junit.js';
+import { NodeTestAdapter } from './node-test.js';
+import { suiteDirs } from './report-run.js';
 import { sumTotals } from './results.js';
 import type { TestRunnerAdapter } from './types.js';
 import { VitestAdapter } from './vitest.js';
@@ -12,10 +18,23 @@ export { runCommand, type CommandOptions, type CommandResult } from './process.j
 export { countTotals, sumTotals, testId } from './results.js';
 export { parseVitestReport, type VitestParseOptions, type VitestResults } from './vitest-parse.js';
 export { VitestAdapter, vitestCommand } from './vitest.js';
+export { JestAdapter, jestCommand } from './jest.js';
+export { parseJestReport, type JestResults } from './jest-parse.js';
+export { NodeTestAdapter, nodeTestCommand, nodeTestReporterPath } from './node-test.js';
+export { parseNodeTestReport, type NodeTestResults } from './node-test-parse.js';
+export { JunitAdapter, PytestAdapter, pytestCommand } from './junit.js';
+export { parseJunitXml, type JunitParseOptions, type JunitResults } from './junit-parse.js';
+export { ExitCodeAdapter } from './exit-code.js';
+export { detectFormat, type Detection, type DetectedFormat } from './auto.js';
 
 /** The adapters fixloop ships, by `SuiteConfig.format`. */
 export const defaultAdapters: Readonly<Record<string, TestRunnerAdapter>> = Object.freeze({
   vitest: new VitestAdapter(),
+  jest: new JestAdapter(),
+  'node-test': new NodeTestAdapter(),
+  pytest: new PytestAdapter(),
+  junit: new JunitAdapter(),
+  'exit-code': new ExitCodeAdapter(),
 });
 
 export interface RunSuitesOptions {
@@ -43,17 +62,21 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
   const runs: SuiteRun[] = [];
   for (const suite of suites) {
     opts.signal?.throwIfAborted();
-    const adapter = opts.adapters?.[suite.format] ?? defaultAdapters[suite.format];
+    // "auto" becomes the runner the command runs; a suite whose runner is not recognised says so.
+    const detected = suite.format === 'auto' ? detectFormat(suite.command, suiteDirs(suite, opts.cwd).runDir, suite.junitFile) : undefined;
+    const format = detected?.format ?? suite.format;
+    const adapter = opts.adapters?.[format] ?? defaultAdapters[format];
     if (!adapter) {
       const known = [...new Set([...Object.keys(opts.adapters ?? {}), ...Object.keys(defaultAdapters)])].join(', ');
-      throw new Error(`Suite "${suite.name}": no test runner adapter for format "${suite.format}" (known: ${known}).`);
+      throw new Error(`Suite "${suite.name}": no test runner adapter for format "${format}" (known: ${known}).`);
     }
-    const run = await adapter.run(suite, {
+    const run = await adapter.run(detected ? { ...suite, format } : suite, {
       cwd: opts.cwd,
       files: opts.files,
       logFile: opts.logDir ? path.join(opts.logDir, logName(suite.name)) : undefined,
       signal: opts.signal,
     });
+    if (detected?.warning) run.warnings = [detected.warning, ...(run.warnings ?? [])];
     runs.push(run);
     opts.onSuiteEnd?.(run);
   }

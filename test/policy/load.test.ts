@@ -14,7 +14,7 @@ describe('parsePolicy', () => {
   it('fills every default around the suites', () => {
     const policy = parsePolicy({ suites: [{ name: 'unit', command: 'npx vitest run' }] }, 't');
     expect(policy).toEqual({
-      suites: [{ name: 'unit', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }],
+      suites: [{ name: 'unit', command: 'npx vitest run', format: 'auto', timeoutSec: 600 }],
       budget: { maxIterations: 5, maxAttemptsPerProblem: 5 },
       guard: { protect: DEFAULT_PROTECT },
       git: { branch: 'fixloop/{runId}' },
@@ -32,6 +32,23 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy({ suites: [{ name: 'u', command: 'x' }], budget: { maxIteration: 3 } }, 'p.json')).toThrow(
       'Invalid policy p.json:\n  - budget.maxIteration: unknown key',
     );
+  });
+
+  it('takes the runner formats and requires the JUnit file of a junit suite', () => {
+    const formats = ['auto', 'vitest', 'jest', 'node-test', 'pytest', 'exit-code'];
+    const policy = parsePolicy({ suites: formats.map((format) => ({ name: format, command: 'x', format })) }, 'p.json');
+    expect(policy.suites.map((s) => s.format)).toEqual(formats);
+    expect(parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit', junitFile: 'out/junit.xml' }] }, 'p.json').suites[0]).toEqual({
+      name: 'm',
+      command: 'npx mocha',
+      format: 'junit',
+      junitFile: 'out/junit.xml',
+      timeoutSec: 600,
+    });
+    expect(() => parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit' }] }, 'p.json')).toThrow(
+      'Invalid policy p.json:\n  - suites.0.junitFile: format "junit" needs "junitFile", the JUnit XML file the command writes',
+    );
+    expect(() => parsePolicy({ suites: [{ name: 'm', command: 'x', format: 'mocha' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
   });
 
   it('rejects a policy without suites', () => {

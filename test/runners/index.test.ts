@@ -85,13 +85,32 @@ describe('runSuites', () => {
   });
 
   it('refuses a format no adapter reads', async () => {
-    const suite = { ...config('unit'), format: 'jest' } as unknown as SuiteConfig;
-    await expect(runSuites([suite], { cwd: '/repo' })).rejects.toThrow('Suite "unit": no test runner adapter for format "jest" (known: vitest).');
+    const suite = { ...config('unit'), format: 'karma' } as unknown as SuiteConfig;
+    await expect(runSuites([suite], { cwd: '/repo' })).rejects.toThrow(
+      'Suite "unit": no test runner adapter for format "karma" (known: vitest, jest, node-test, pytest, junit, exit-code).',
+    );
   });
 
-  it('ships the vitest adapter', () => {
-    expect(Object.keys(defaultAdapters)).toEqual(['vitest']);
+  it('ships an adapter for every format but auto, which runSuites resolves', () => {
+    expect(Object.keys(defaultAdapters)).toEqual(['vitest', 'jest', 'node-test', 'pytest', 'junit', 'exit-code']);
     expect(defaultAdapters.vitest).toBeInstanceOf(VitestAdapter);
+    expect(Object.entries(defaultAdapters).map(([format, adapter]) => format === adapter.format)).toEqual([true, true, true, true, true, true]);
+  });
+
+  it('resolves format auto to the detected runner, and says when it fell back to the exit code', async () => {
+    const vitest = new RecordingAdapter({ unit: totals(1, 0) });
+    const exit = new RecordingAdapter({ lint: totals(1, 0) });
+    const run = await runSuites([config('unit', { command: 'npx vitest run', format: 'auto' }), config('lint', { command: 'make check', format: 'auto' })], {
+      cwd: '/repo',
+      adapters: { vitest, 'exit-code': exit },
+    });
+    expect([vitest.calls.map((c) => c.suite), exit.calls.map((c) => c.suite)]).toEqual([['unit'], ['lint']]);
+    expect(run.suites.map((s) => s.warnings)).toEqual([
+      undefined,
+      [
+        'No test runner recognised in "make check": judged by exit code only, as one test. To see single tests, name the runner with "format" (vitest, jest, node-test, pytest, junit).',
+      ],
+    ]);
   });
 
   it('runs real vitest in a suite sub-directory, with paths relative to the repository', async () => {

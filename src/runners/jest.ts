@@ -1,0 +1,38 @@
+// Runs a jest suite with its JSON report (`--json --outputFile`) and reads it.
+import type { SuiteRun } from '../model.js';
+import type { SuiteConfig } from '../policy/schema.js';
+import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
+import { parseJestReport } from './jest-parse.js';
+import { runWithReport } from './report-run.js';
+import type { RunOptions, TestRunnerAdapter } from './types.js';
+
+const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
+
+/**
+ * The suite's command with jest's JSON report. Chosen files replace the paths the command names
+ * and are taken as paths (`--runTestsByPath`), not as the patterns jest reads positional words as.
+ */
+export function jestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): string {
+  const flags = ['--ci', '--json', `--outputFile=${shellQuote(reportFile)}`, '--testLocationInResults'];
+  let base = command.trimEnd();
+  if (files) {
+    flags.push('--passWithNoTests', '--runTestsByPath');
+    base = withTestPaths(base, [], dir, (words) => words.findIndex(isJest)) ?? base;
+  }
+  return `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
+}
+
+export class JestAdapter implements TestRunnerAdapter {
+  readonly format = 'jest';
+
+  run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+    return runWithReport(suite, options, {
+      expected: { name: 'a jest JSON report', hint: 'is it a jest command, and does its config load?' },
+      plan: (_suite, reportFile, files, dir) => ({
+        run: jestCommand(suite.command, reportFile, files, dir),
+        shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command,
+      }),
+      parse: (text, _output, ctx) => parseJestReport(JSON.parse(text), suite.name, ctx),
+    });
+  }
+}

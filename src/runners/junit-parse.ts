@@ -1,0 +1,153 @@
+// Reads JUnit XML, as written by pytest (--junitxml), node's junit reporter, mocha reporters and
+// go-junit-report, into the shared model. The file a test lives in comes from the testcase's (or
+// its suite's) `file` attribute when the writer gives one, else from its classname.
+import { XMLParser } from 'fast-xml-parser';
+import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
+import { errorNameOf, framesOf, headline, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from './error-text.js';
+import { pythonError, pythonFrames } from './python-text.js';
+import { testId } from './results.js';
+
+export interface JunitResults {
+  tests: TestCase[];
+  loadFailures: LoadFailure[];
+}
+
+export interface JunitParseOptions extends PathContext {
+  suite: string;
+  /** pytest's xunit1: 0-based `line`, classnames that are module paths, collection errors. */
+  dialect?: 'generic' | 'pytest';
+}
+
+interface Problem {
+  '@_message'?: string;
+  '@_type'?: string;
+  '#text'?: string;
+}
+interface XmlCase {
+  '@_name'?: string;
+  '@_classname'?: string;
+  '@_file'?: string;
+  '@_line'?: string;
+  '@_time'?: string;
+  failure?: Problem[];
+  error?: Problem[];
+  skipped?: Problem[];
+  'system-err'?: string[];
+}
+interface XmlSuite {
+  '@_name'?: string;
+  '@_file'?: string;
+  testsuite?: XmlSuite[];
+  testcase?: XmlCase[];
+}
+
+const ARRAYS = new Set(['testsuite', 'testcase', 'failure', 'error', 'skipped', 'system-err']);
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  // Prefixed: node's reporter writes a `failure` attribute next to the <failure> element.
+  attributeNamePrefix: '@_',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  htmlEntities: true,
+  isArray: (name) => ARRAYS.has(name),
+});
+
+// A testcase named after a test file: the writer's way of saying the file itself failed (node's junit reporter).
+const FILE_NAME = /^(?:\/|\.{0,2}\/?[\w@.-]+\/).*\.(?:[cm]?[jt]sx?|py)$/;
+
+export function parseJunitXml(text: string, opts: JunitParseOptions): JunitResults {
+  let doc: { testsuites?: XmlSuite | XmlSuite[]; testsuite?: XmlSuite[] };
+  try {
+    doc = xml.parse(text, true);
+  } catch (error) {
+    throw new Error(`Not JUnit XML (suite "${opts.suite}"): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const roots: XmlSuite[] | undefined = doc.testsuites ? [doc.testsuites].flat() : doc.testsuite ? [{ testsuite: doc.testsuite }] : undefined;
+  if (!roots) throw new Error(`Not JUnit XML (suite "${opts.suite}"): no <testsuites> or <testsuite> element`);
+  const results: JunitResults = { tests: [], loadFailures: [] };
+  const walk = (suite: XmlSuite, names: string[], file: string | undefined): void => {
+    for (const child of suite.testsuite ?? []) walk(child, child['@_name'] ? [...names, child['@_name']] : names, child['@_file'] ?? file);
+    for (const testcase of suite.testcase ?? []) readCase(testcase, names, testcase['@_file'] ?? file, opts, results);
+  };
+  for (const root of roots) walk(root, [], root['@_file']);
+  return results;
+}
+
+/**
+ * The suites that are describe blocks (node, mocha): not a suite named after the testcase's class
+ * (go-junit-report's package, surefire's class), a file, or a whole run ("Root Suite", "pytest").
+ */
+function describeNames(names: string[], testcase: XmlCase, pytest: boolean): string[] {
+  if (pytest) return [];
+  return names.filter((name) => name !== testcase['@_classname'] && name !== 'Root Suite' && !FILE_NAME.test(name));
+}
+
+function readCase(testcase: XmlCase, names: string[], fileAttr: string | undefined, opts: JunitParseOptions, out: JunitResults): void {
+  const name = testcase['@_name'] ?? '(unnamed)';
+  const problem = testcase.failure?.[0] ?? testcase.error?.[0];
+  const pytest = opts.dialect === 'pytest';
+  if (problem && pytest && testcase.error?.[0]?.['@_message'] === 'collection failure') {
+    const file = repoPath(fileAttr ?? `${name.replace(/\./g, '/')}.py`, opts);
+    out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file) });
+    return;
+  }
+  if (problem && !pytest && FILE_NAME.test(name)) {
+    const file = repoPath(name, opts);
+    out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file, testcase['system-err']?.join('\n')) });
+    return;
+  }
+  const file = fileAttr ? repoPath(fileAttr, opts) : testcase['@_classname'] ?? names[0] ?? opts.suite;
+  const fullName = [...describeNames(names, testcase, pytest), ...classPath(testcase['@_classname'], fileAttr, pytest), name].join(' > ');
+  const status: TestStatus = problem ? 'failed' : testcase.skipped ? 'skipped' : 'passed';
+  const test: TestCase = { id: testId(opts.suite, file, fullName), suite: opts.suite, file, fullName, status };
+  const seconds = Number(testcase['@_time']);
+  if (testcase['@_time'] !== undefined && Number.isFinite(seconds)) test.durationMs = Math.round(seconds * 1000);
+  const line = Number(testcase['@_line']);
+  if (testcase['@_line'] !== undefined && Number.isInteger(line) && fileAttr) test.location = { file, line: pytest ? line + 1 : line };
+  if (problem) test.failure = toFailure(problem, opts, file, testcase['system-err']?.join('\n'));
+  out.tests.push(test);
+}
+
+/** pytest's classname is "tests.test_price.TestTotal": the part after the module is the class. */
+function classPath(classname: string | undefined, file: string | undefined, pytest: boolean): string[] {
+  if (!pytest || !classname || !file) return [];
+  const module = file.replace(/\.py$/, '').split('/').join('.');
+  return classname.startsWith(`${module}.`) ? classname.slice(module.length + 1).split('.') : [];
+}
+
+// Thousands of testcases name the same few files: resolve each printed path once.
+const resolved = new WeakMap<PathContext, Map<string, string>>();
+
+function repoPath(printed: string, ctx: PathContext): string {
+  let cache = resolved.get(ctx);
+  if (!cache) resolved.set(ctx, (cache = new Map()));
+  let file = cache.get(printed);
+  if (file === undefined) cache.set(printed, (file = toRepoPath(printed, ctx) ?? printed));
+  return file;
+}
+
+function toFailure(problem: Problem, opts: JunitParseOptions, file: string, systemErr?: string): Failure {
+  const body = stripAnsi([problem['#text'] ?? '', systemErr ?? ''].join('\n')).trim();
+  const attr = stripAnsi(problem['@_message'] ?? '').trim();
+  const shown = relativizeText(body, opts.root);
+  let message: string;
+  let errorName: string | undefined;
+  let location;
+  if (opts.dialect === 'pytest') {
+    const error = pythonError(body);
+    const fromAttr = attr && attr !== 'collection failure' ? headline(attr) : '';
+    message = fromAttr || error.message || headline(shown) || attr;
+    errorName = errorNameOf(message) ?? error.name;
+    location = pickLocation(pythonFrames(body, opts), file);
+  } else {
+    message = headline(attr) || headline(shown) || `${file}: failed without a message`;
+    errorName = errorNameOf(message) ?? (/^[A-Z]\w*(Error|Exception)$/.test(problem['@_type'] ?? '') ? problem['@_type'] : undefined);
+    location = pickLocation(framesOf(body, opts), file);
+  }
+  const failure: Failure = { message: relativizeText(message, opts.root) };
+  if (errorName) failure.errorName = errorName;
+  if (shown) failure.stack = shown;
+  if (location) failure.location = location;
+  return failure;
+}

@@ -1,0 +1,52 @@
+// Suites read from JUnit XML: any runner that writes it to a file the policy names (`junitFile`),
+// and pytest, which fixloop asks for an xunit1 file of its own.
+import path from 'node:path';
+import type { SuiteRun } from '../model.js';
+import type { SuiteConfig } from '../policy/schema.js';
+import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
+import { parseJunitXml } from './junit-parse.js';
+import { runWithReport, WHOLE_SUITE_WARNING } from './report-run.js';
+import type { RunOptions, TestRunnerAdapter } from './types.js';
+
+export class JunitAdapter implements TestRunnerAdapter {
+  readonly format = 'junit';
+
+  run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+    const junitFile = suite.junitFile;
+    if (!junitFile) throw new Error(`Suite "${suite.name}": format "junit" needs "junitFile", the JUnit XML file its command writes.`);
+    return runWithReport(suite, options, {
+      expected: { name: `JUnit XML at ${junitFile}`, hint: 'does the command write its JUnit report there?' },
+      reportPath: (_suite, _tmp, runDir) => path.resolve(runDir, junitFile),
+      // The command is the user's own: it cannot be narrowed to files without knowing the runner.
+      plan: (_suite, _report, files) => ({ run: suite.command, shown: suite.command, warnings: files ? [WHOLE_SUITE_WARNING] : [] }),
+      parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name }),
+    });
+  }
+}
+
+const isPytest = (word: string): boolean => /(^|\/)(pytest|py\.test)$/.test(word);
+
+/**
+ * The suite's command with pytest's JUnit report: xunit1 (it keeps `file` and `line`), and
+ * collection errors reported rather than ending the run. Chosen files replace the paths it names.
+ */
+export function pytestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): string {
+  const flags = [`--junitxml=${shellQuote(reportFile)}`, '-o', 'junit_family=xunit1', '--continue-on-collection-errors'];
+  const base = files ? withTestPaths(command.trimEnd(), [], dir, (words) => words.findIndex(isPytest)) ?? command.trimEnd() : command.trimEnd();
+  return `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
+}
+
+export class PytestAdapter implements TestRunnerAdapter {
+  readonly format = 'pytest';
+
+  run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+    return runWithReport(suite, options, {
+      expected: { name: 'a pytest JUnit report', hint: 'is it a pytest command, and is pytest installed?' },
+      plan: (_suite, reportFile, files, dir) => ({
+        run: pytestCommand(suite.command, reportFile, files, dir),
+        shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command,
+      }),
+      parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name, dialect: 'pytest' }),
+    });
+  }
+}

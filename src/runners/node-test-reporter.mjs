@@ -1,0 +1,53 @@
+// A reporter for `node --test` that writes one JSON object per line: every test with its file,
+// line, full name and error, and every file that failed before running a test with what it
+// printed on stderr. The built-in JUnit reporter says only "test failed" for such a file.
+// Loaded by NodeTestAdapter with --test-reporter=<this file> --test-reporter-destination=<file>.
+
+/** The real error: node wraps a test's error in ERR_TEST_FAILURE and keeps it as the cause. */
+function errorOf(error) {
+  if (!error) return undefined;
+  const real = error.code === 'ERR_TEST_FAILURE' && error.cause !== undefined ? error.cause : error;
+  const out = { failureType: error.failureType };
+  if (real instanceof Error || (real && typeof real === 'object' && 'message' in real)) {
+    out.name = real.name;
+    out.message = String(real.message);
+    if (real.code) out.code = String(real.code);
+    if (real.stack) out.stack = String(real.stack);
+  } else {
+    out.message = String(real);
+  }
+  return out;
+}
+
+export default async function* fixloopReporter(source) {
+  // Per file, the names of the tests being reported, by nesting level: test:start arrives in
+  // declaration order just before a test's own result and its subtests'.
+  const open = new Map();
+  for await (const { type, data } of source) {
+    if (type === 'test:start') {
+      const names = (open.get(data.file) ?? []).slice(0, data.nesting);
+      names[data.nesting] = data.name;
+      open.set(data.file, names);
+    } else if (type === 'test:pass' || type === 'test:fail') {
+      if (data.details?.type === 'suite') continue;
+      const error = errorOf(data.details?.error);
+      if (data.nesting === 0 && data.name === data.file) {
+        // The wrapper node puts around a whole file (run in its own process): it fails on its
+        // own only when the file did not run to the end, e.g. it did not load.
+        if (type === 'test:fail') yield `${JSON.stringify({ type: 'file', file: data.file, error })}\n`;
+        continue;
+      }
+      const names = (open.get(data.file) ?? []).slice(0, data.nesting);
+      names[data.nesting] = data.name;
+      const status = data.skip ? 'skipped' : data.todo ? 'todo' : type === 'test:pass' ? 'passed' : 'failed';
+      const record = { type: 'test', file: data.file, line: data.line, column: data.column, names, status };
+      if (data.details?.duration_ms !== undefined) record.durationMs = data.details.duration_ms;
+      if (status === 'failed' && error) record.error = error;
+      yield `${JSON.stringify(record)}\n`;
+    } else if (type === 'test:stderr' || type === 'test:stdout') {
+      yield `${JSON.stringify({ type: type.slice(5), file: data.file, text: data.message })}\n`;
+    } else if (type === 'test:diagnostic' && data.nesting === 0) {
+      yield `${JSON.stringify({ type: 'diagnostic', file: data.file, message: data.message })}\n`;
+    }
+  }
+}

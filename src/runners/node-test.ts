@@ -1,0 +1,71 @@
+// Runs node's built-in test runner with fixloop's reporter (node-test-reporter.mjs) writing to a
+// file, next to whatever reporter the command already prints with.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SuiteRun } from '../model.js';
+import type { SuiteConfig } from '../policy/schema.js';
+import { npmScript, shellQuote, simpleWords, withTestPaths } from './command-line.js';
+import { parseNodeTestReport } from './node-test-parse.js';
+import { runWithReport } from './report-run.js';
+import type { RunOptions, TestRunnerAdapter } from './types.js';
+
+/** The reporter next to this module, or in src/ when this module runs from a build in dist/. */
+export function nodeTestReporterPath(): string {
+  const candidates = ['./node-test-reporter.mjs', '../../src/runners/node-test-reporter.mjs'].map((rel) =>
+    fileURLToPath(new URL(rel, import.meta.url)),
+  );
+  return candidates.find((file) => existsSync(file)) ?? candidates[0];
+}
+
+/** Index of the `node` word that runs `--test`, or -1. */
+function nodeWord(words: string[]): number {
+  const at = words.findIndex((word) => /(^|\/)node$/.test(word));
+  return at >= 0 && words.slice(at + 1).includes('--test') ? at : -1;
+}
+
+export interface NodeTestPlan {
+  run: string;
+  warnings: string[];
+}
+
+/**
+ * `node ... --test [paths]` with fixloop's reporter added right after `node`; an `npm test` whose
+ * script is such a command runs the script itself. Chosen files replace the paths it names.
+ */
+export function nodeTestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): NodeTestPlan {
+  const script = npmScript(command, dir);
+  const base = script && simpleWords(script) && nodeWord(simpleWords(script)!) >= 0 ? script : command;
+  const words = simpleWords(base);
+  const at = words ? nodeWord(words) : -1;
+  if (!words || at < 0) {
+    return { run: command, warnings: [`"${command}" is not a plain \`node --test\` command: fixloop cannot add its reporter to it.`] };
+  }
+  const warnings: string[] = [];
+  let targeted = base;
+  if (files) {
+    const rewritten = withTestPaths(base, files, dir, nodeWord);
+    if (rewritten) targeted = rewritten;
+    else warnings.push('Cannot run only the chosen test files with this command: ran the whole suite.');
+  }
+  const flags = [`--test-reporter=${shellQuote(nodeTestReporterPath())}`, `--test-reporter-destination=${shellQuote(reportFile)}`];
+  // Keep the output a person reads: node drops its default reporter once one is named.
+  if (!/--test-reporter[= ]/.test(targeted)) flags.push('--test-reporter=spec', '--test-reporter-destination=stdout');
+  const out = simpleWords(targeted)!;
+  const node = nodeWord(out);
+  return { run: [...out.slice(0, node + 1), ...flags, ...out.slice(node + 1)].join(' '), warnings };
+}
+
+export class NodeTestAdapter implements TestRunnerAdapter {
+  readonly format = 'node-test';
+
+  run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+    return runWithReport(suite, options, {
+      expected: { name: "fixloop's node:test report", hint: 'is it a `node --test` command?' },
+      plan: (_suite, reportFile, files, dir) => {
+        const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir);
+        return { run, warnings, shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command };
+      },
+      parse: (text, _output, ctx) => parseNodeTestReport(text, suite.name, ctx),
+    });
+  }
+}

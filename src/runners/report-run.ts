@@ -1,0 +1,107 @@
+// The run every report-reading adapter shares: resolve where the suite runs, run its command with
+// the report flags into a temporary directory, read the report, and judge whether the suite
+// could test the code at all.
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadFailure, SuiteRun, TestCase } from '../model.js';
+import type { SuiteConfig } from '../policy/schema.js';
+import { blockerFor, type ExpectedReport } from './blocker.js';
+import type { PathContext } from './error-text.js';
+import { runCommand } from './process.js';
+import { countTotals } from './results.js';
+import type { RunOptions } from './types.js';
+
+export interface ParsedResults {
+  tests: TestCase[];
+  loadFailures: LoadFailure[];
+}
+
+export interface PlannedCommand {
+  /** What is run: the suite's command with the runner's report flags and the chosen files. */
+  run: string;
+  /** What reports and messages show: the command as the user wrote it, with the chosen files. */
+  shown: string;
+  /** Said in the SuiteRun, e.g. that the chosen files could not be singled out. */
+  warnings?: string[];
+  env?: Record<string, string>;
+}
+
+export interface ReportSpec {
+  expected: ExpectedReport;
+  /** The command for a report at `reportFile`; `files` are relative to the suite's directory. */
+  plan(suite: SuiteConfig, reportFile: string, files: string[] | undefined, runDir: string): PlannedCommand;
+  /** Where the report is written, when the runner decides (JUnit files named in the policy). */
+  reportPath?(suite: SuiteConfig, tmp: string, runDir: string): string;
+  /** The report's text (and the run's output) into tests and files that failed to load. */
+  parse(report: string, output: string, ctx: PathContext): ParsedResults;
+}
+
+export const WHOLE_SUITE_WARNING = 'This runner cannot be told which test files to run: fixloop ran the whole suite.';
+
+export function emptyRun(suite: SuiteConfig): SuiteRun {
+  return { suite: suite.name, command: suite.command, exitCode: 0, durationMs: 0, timedOut: false, tests: [], loadFailures: [], totals: countTotals([], []) };
+}
+
+/** The checkout's real root and the directory the suite runs in: runners print real paths. */
+export function suiteDirs(suite: SuiteConfig, cwd: string): PathContext {
+  const root = existsSync(cwd) ? realpathSync(cwd) : cwd;
+  return { root, runDir: suite.cwd ? path.resolve(root, suite.cwd) : root };
+}
+
+export function relativeFiles(files: string[] | undefined, ctx: PathContext): string[] | undefined {
+  return files?.map((file) => path.relative(ctx.runDir, path.resolve(ctx.root, file)).split(path.sep).join('/'));
+}
+
+export async function runWithReport(suite: SuiteConfig, options: RunOptions, spec: ReportSpec): Promise<SuiteRun> {
+  const ctx = suiteDirs(suite, options.cwd);
+  const files = relativeFiles(options.files, ctx);
+  // Nothing asked of this suite: running it without a filter would run all of it.
+  if (files && files.length === 0) return emptyRun(suite);
+
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixloop-run-report-'));
+  try {
+    const reportFile = spec.reportPath?.(suite, tmp, ctx.runDir) ?? path.join(tmp, 'report');
+    // A report left by an earlier run must not pass for this one's.
+    if (spec.reportPath) await rm(reportFile, { force: true });
+    const planned = spec.plan(suite, reportFile, files, ctx.runDir);
+    const result = await runCommand(planned.run, {
+      cwd: ctx.runDir,
+      env: { ...planned.env, ...options.env },
+      timeoutSec: suite.timeoutSec,
+      signal: options.signal,
+      logFile: options.logFile,
+    });
+    if (result.aborted) throw options.signal?.reason ?? new Error(`Suite "${suite.name}" was aborted`);
+
+    let parsed: ParsedResults | undefined;
+    let parseError: string | undefined;
+    const text = result.timedOut ? undefined : await readFile(reportFile, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      try {
+        parsed = spec.parse(text, result.output, ctx);
+      } catch (error) {
+        parseError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const failures = parsed ? parsed.loadFailures.length + parsed.tests.filter((t) => t.status === 'failed').length : 0;
+    const blocker = blockerFor(suite, planned.shown, result, { found: text !== undefined, failures, parseError }, spec.expected);
+    const results = parsed ?? { tests: [], loadFailures: [] };
+    return {
+      suite: suite.name,
+      command: planned.shown,
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      timedOut: result.timedOut,
+      ...(options.logFile ? { logFile: options.logFile } : {}),
+      tests: results.tests,
+      loadFailures: results.loadFailures,
+      totals: countTotals(results.tests, results.loadFailures),
+      ...(blocker ? { blocker } : {}),
+      ...(planned.warnings?.length ? { warnings: planned.warnings } : {}),
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
