@@ -255,7 +255,13 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     const files = patchFiles(candidate.patch);
     const base = { problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, rootCause: candidate.rootCause, diff: patchDiff(candidate.patch) };
     emit({ type: 'candidate:proposed', iteration, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, files });
-    const guard = guardPatch(candidate.patch, { protect: policy.guard.protect, root: workDir });
+    const guard = guardPatch(candidate.patch, {
+      protect: policy.guard.protect,
+      root: workDir,
+      maxPatchLines: policy.repair.maxPatchLines,
+      maxFiles: policy.repair.maxFiles,
+      allowEscapeHatches: policy.guard.allowEscapeHatches,
+    });
     if (!guard.allowed) {
       emit({ type: 'candidate:rejected', iteration, problemId: problem.id, candidateId: candidate.id, reason: guard.reason! });
       return { attempt: { ...base, outcome: 'rejected', reason: guard.reason } };

@@ -59,6 +59,16 @@ export const PolicySchema = z.strictObject({
   guard: z
     .strictObject({
       protect: z.array(z.string()).default(DEFAULT_PROTECT).describe('Globs the loop must never edit.'),
+      allowEscapeHatches: z
+        .boolean()
+        .default(false)
+        .describe('Accept patches that add @ts-ignore, `as any`, eslint-disable, # noqa, empty catch blocks and the like.'),
+    })
+    .prefault({}),
+  repair: z
+    .strictObject({
+      maxPatchLines: z.number().int().positive().default(200).describe('Largest patch (added plus removed lines) a candidate may be.'),
+      maxFiles: z.number().int().positive().default(10).describe('Most files one candidate may change.'),
     })
     .prefault({}),
   git: z

@@ -16,7 +16,8 @@ describe('parsePolicy', () => {
     expect(policy).toEqual({
       suites: [{ name: 'unit', command: 'npx vitest run', format: 'auto', timeoutSec: 600 }],
       budget: { maxIterations: 5, maxAttemptsPerProblem: 5 },
-      guard: { protect: DEFAULT_PROTECT },
+      guard: { protect: DEFAULT_PROTECT, allowEscapeHatches: false },
+      repair: { maxPatchLines: 200, maxFiles: 10 },
       git: { branch: 'fixloop/{runId}' },
       report: { dir: '.fixloop/runs/{runId}' },
     });
