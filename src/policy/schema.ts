@@ -77,6 +77,35 @@ export const PolicySchema = z.strictObject({
         .string()
         .default('fixloop/{runId}')
         .describe('Branch the fixes are committed on, created from HEAD; "{runId}" is replaced.'),
+      push: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Remote to push the loop branch to at the end of a run that committed fixes (never forced). Unset: never push.'),
+      author: z
+        .strictObject({ name: z.string().min(1), email: z.string().min(3) })
+        .optional()
+        .describe("Author and committer of fix commits; default: the repository's git identity."),
+    })
+    .prefault({}),
+  verify: z
+    .strictObject({
+      concurrency: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('Candidates verified at the same time, each in its own worktree. Unset: cores - 1, at least 1.'),
+    })
+    .prefault({}),
+  flaky: z
+    .strictObject({
+      reruns: z
+        .number()
+        .int()
+        .min(0)
+        .default(2)
+        .describe('Times each failing test is re-run before repair; one that passes in any re-run is flaky and never repaired.'),
     })
     .prefault({}),
   report: z

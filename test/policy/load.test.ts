@@ -19,6 +19,8 @@ describe('parsePolicy', () => {
       guard: { protect: DEFAULT_PROTECT, allowEscapeHatches: false },
       repair: { maxPatchLines: 200, maxFiles: 10 },
       git: { branch: 'fixloop/{runId}' },
+      verify: {},
+      flaky: { reruns: 2 },
       report: { dir: '.fixloop/runs/{runId}' },
     });
   });
