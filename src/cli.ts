@@ -145,6 +145,9 @@ export function describe(e: LoopEvent): string | undefined {
     case 'run:start':
       return [
         `fixloop run ${e.runId} on branch ${e.branch} (policy: ${e.policySource})`,
+        ...(e.cleaned.worktrees.length || e.cleaned.branches.length
+          ? [`  removed what a stopped run left: ${[...e.cleaned.worktrees.map((w) => `worktree ${w}`), ...e.cleaned.branches.map((b) => `empty branch ${b}`)].join(', ')}`]
+          : []),
         ...(e.uncommitted.length ? [`  testing HEAD; ${e.uncommitted.length} file${e.uncommitted.length === 1 ? '' : 's'} with uncommitted changes left as they are`] : []),
       ].join('\n');
     case 'iteration:start':
@@ -163,6 +166,10 @@ export function describe(e: LoopEvent): string | undefined {
       return `    verified — ${e.summary}`;
     case 'fix:committed':
       return `    committed ${e.sha.slice(0, 7)} ${e.message.split('\n')[0]}`;
+    case 'commit:failed':
+      return `    commit refused, patch undone: ${e.reason}`;
+    case 'push:end':
+      return e.ok ? e.message : `push of ${e.branch} to ${e.remote} failed: ${e.message}`;
     case 'provider:error':
       return `    provider ${e.provider} failed: ${e.message}`;
     case 'iteration:end':

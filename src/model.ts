@@ -246,7 +246,7 @@ interface EventBase {
 
 export type LoopEvent = EventBase &
   (
-    | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string; /** Files with uncommitted changes, left untouched (only with --worktree). */ uncommitted: string[] }
+    | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string; /** Files with uncommitted changes, left untouched (only with --worktree). */ uncommitted: string[]; /** What a crashed run had left behind and this start removed. */ cleaned: { worktrees: string[]; branches: string[] } }
     | { type: 'iteration:start'; iteration: number }
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
@@ -256,6 +256,8 @@ export type LoopEvent = EventBase &
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
     | { type: 'fix:committed'; iteration: number; problemId: string; candidateId: string; sha: string; message: string; files: string[] }
+    | { type: 'commit:failed'; iteration: number; problemId: string; candidateId: string; reason: string }
+    | { type: 'push:end'; remote: string; branch: string; ok: boolean; message: string }
     | { type: 'provider:error'; iteration: number; problemId: string; provider: string; message: string }
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
     | { type: 'budget:spent'; budget: string; limit: number }

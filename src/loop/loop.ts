@@ -13,7 +13,7 @@ import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing, verifyCandidate } from '../verify/index.js';
-import { commitFiles, commitMessage, createBranch, dirtyFiles, excludeLoopState, git, headSha, removeWorktree, addWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, cleanStaleState, commitFiles, commitHeader, commitMessage, commitMessageProblem, createBranch, dirtyFiles, excludeLoopState, git, headSha, pushBranch, removeWorktree, repoRoot, restoreFiles } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { acquireLock } from './lock.js';
@@ -123,9 +123,10 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   if (lock.tookOverFrom !== undefined) process.emitWarning(`fixloop: took over the lock of a dead run (pid ${lock.tookOverFrom})`);
   try {
     mkdirSync(logDir, { recursive: true });
+    const cleaned = await cleanStaleState(root);
     await createBranch(root, branch, baseSha);
     await addWorktree(root, workDir, branch, { branch: true });
-    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty });
+    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty, cleaned });
 
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       iterations = iteration;
@@ -182,6 +183,13 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     baseline = open?.after ?? baseline;
   } finally {
     await removeWorktree(root, workDir);
+    if (policy.git.push && commits.length) {
+      const remote = policy.git.push;
+      await pushBranch(root, remote, branch).then(
+        () => emit({ type: 'push:end', remote, branch, ok: true, message: `pushed ${branch} to ${remote}` }),
+        (err: Error) => emit({ type: 'push:end', remote, branch, ok: false, message: err.message.trim() }),
+      );
+    }
     if (commits.length === 0) await git(root).raw(['branch', '-D', branch]).catch(() => undefined);
     lock.release();
   }
@@ -262,9 +270,12 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       maxFiles: policy.repair.maxFiles,
       allowEscapeHatches: policy.guard.allowEscapeHatches,
     });
-    if (!guard.allowed) {
-      emit({ type: 'candidate:rejected', iteration, problemId: problem.id, candidateId: candidate.id, reason: guard.reason! });
-      return { attempt: { ...base, outcome: 'rejected', reason: guard.reason } };
+    const intent = candidate.commit ?? { type: 'fix', subject: candidate.title.toLowerCase() };
+    const headerProblem = commitMessageProblem(commitHeader(intent, files));
+    const reason = guard.reason ?? (headerProblem && `its commit intent is not a Conventional Commit: ${headerProblem}`);
+    if (reason) {
+      emit({ type: 'candidate:rejected', iteration, problemId: problem.id, candidateId: candidate.id, reason });
+      return { attempt: { ...base, outcome: 'rejected', reason } };
     }
     const ref = await headSha(workDir);
     const verdict = await verifyCandidate({ repoRoot: root, ref, suites: policy.suites, baseline: current, problem, candidate, adapters: options.adapters, logDir, signal: options.signal });
@@ -273,9 +284,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     if ((verdict.kind !== 'fixed' && verdict.kind !== 'partial') || !verdict.run) {
       return { attempt: { ...base, outcome: 'not-accepted', reason: verdict.summary, verdict: kept } };
     }
-    applyPatch(workDir, candidate.patch);
     const message = commitMessage({
-      intent: candidate.commit ?? { type: 'fix', subject: candidate.title.toLowerCase() },
+      intent,
       files,
       rootCause: candidate.rootCause ?? problem.title,
       fix: `${candidate.title} (${candidate.provider})`,
@@ -285,7 +295,17 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       iteration,
       provider: candidate.provider,
     });
-    const sha = await commitFiles(workDir, files, message);
+    applyPatch(workDir, candidate.patch);
+    let sha: string;
+    try {
+      sha = await commitFiles(workDir, files, message, policy.git.author);
+    } catch (err) {
+      // A hook (or anything else) refused the commit: undo the patch in the loop's tree and go on.
+      await restoreFiles(workDir, files);
+      const reason = (err as Error).message;
+      emit({ type: 'commit:failed', iteration, problemId: problem.id, candidateId: candidate.id, reason });
+      return { attempt: { ...base, outcome: 'error', reason, verdict: kept } };
+    }
     const commit: CommitRecord = { sha, message, files, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, iteration };
     emit({ type: 'fix:committed', iteration, problemId: problem.id, candidateId: candidate.id, sha, message, files });
     return { attempt: { ...base, outcome: 'committed', verdict: kept }, commit, run: verdict.run };

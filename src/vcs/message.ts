@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CommitParser } from 'conventional-commits-parser';
 import type { CommitIntent, Totals } from '../model.js';
 
 /** Long words shortened the way commit scopes usually are. */
@@ -73,11 +74,39 @@ export interface CommitMessageInput {
   provider: string;
 }
 
-/** `type(scope): subject`, a body (root cause, fix, verification) and the Fixloop trailers. */
+export const COMMIT_TYPES = ['fix', 'feat', 'refactor', 'perf', 'test', 'docs', 'build', 'ci', 'chore', 'style', 'revert'] as const;
+const HEADER_MAX = 100;
+
+/** A commit intent that does not make a Conventional Commits header. */
+export class CommitMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommitMessageError';
+  }
+}
+
+/** Why a message is not a valid Conventional Commit (read by the maintained parser), or undefined when it is. */
+export function commitMessageProblem(message: string): string | undefined {
+  const commit = new CommitParser().parse(message);
+  const header = commit.header ?? '';
+  if (!commit.type) return `the header "${header}" is not "type(scope): subject"`;
+  if (!(COMMIT_TYPES as readonly string[]).includes(commit.type)) return `"${commit.type}" is not a Conventional Commits type (${COMMIT_TYPES.join(', ')})`;
+  if (commit.scope && !/^[a-z0-9][a-z0-9._-]*$/.test(commit.scope)) return `the scope "${commit.scope}" is not one lower-case word`;
+  if (!commit.subject?.trim()) return 'the subject is empty';
+  if (header.length > HEADER_MAX) return `the header is ${header.length} characters long; at most ${HEADER_MAX}`;
+  return undefined;
+}
+
+/** `type(scope): subject` for an intent; the scope, when the intent has none, from the changed files. */
+export function commitHeader(intent: CommitIntent, files: string[]): string {
+  const scope = intent.scope ?? scopeFor(files);
+  const subject = intent.subject.replace(/\s+/g, ' ').replace(/\.$/, '').trim();
+  return `${intent.type.trim().toLowerCase()}${scope ? `(${scope})` : ''}: ${subject}`;
+}
+
+/** `type(scope): subject`, a body (root cause, fix, verification) and the Fixloop trailers; validated. */
 export function commitMessage(input: CommitMessageInput): string {
-  const scope = input.intent.scope ?? scopeFor(input.files);
-  const subject = input.intent.subject.replace(/\s+/g, ' ').replace(/\.$/, '').trim();
-  const header = `${input.intent.type}${scope ? `(${scope})` : ''}: ${subject}`;
+  const header = commitHeader(input.intent, input.files);
   const body = [
     `Root cause: ${input.rootCause}`,
     `Fix: ${input.fix}`,
@@ -85,5 +114,8 @@ export function commitMessage(input: CommitMessageInput): string {
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
   const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
-  return [header, '', ...body, '', ...trailers, ''].join('\n');
+  const message = [header, '', ...body, '', ...trailers, ''].join('\n');
+  const problem = commitMessageProblem(message);
+  if (problem) throw new CommitMessageError(`Not a Conventional Commits message: ${problem}`);
+  return message;
 }

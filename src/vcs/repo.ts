@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, appendFileSync, symlinkSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, appendFileSync, symlinkSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
@@ -78,13 +78,63 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
 }
 
 /** Stages exactly the given files (never `add -A`: linked node_modules would be swept in) and commits. */
-export async function commitFiles(dir: string, files: string[], message: string): Promise<string> {
+export async function commitFiles(dir: string, files: string[], message: string, author?: { name: string; email: string }): Promise<string> {
   const g = git(dir);
   await g.raw(['add', '--all', '--', ...files]);
-  // A repository without a configured identity still gets its fix; the author says who made it.
-  const identity = (await hasIdentity(dir)) ? [] : ['-c', 'user.name=fixloop', '-c', 'user.email=fixloop@localhost'];
-  await g.raw([...identity, 'commit', '--quiet', '-m', message]);
+  // The policy's identity first; else the repository's; a repository with none still gets its fix.
+  const who = author ?? ((await hasIdentity(dir)) ? undefined : { name: 'fixloop', email: 'fixloop@localhost' });
+  const identity = who ? ['-c', `user.name=${who.name}`, '-c', `user.email=${who.email}`] : [];
+  try {
+    // Hooks run as they would for the user: a failing pre-commit hook is reported, never bypassed.
+    await g.raw([...identity, 'commit', '--quiet', '-m', message]);
+  } catch (err) {
+    await g.raw(['reset', '--quiet', 'HEAD', '--', ...files]).catch(() => undefined);
+    throw new RepoError(`git commit failed (a hook or the repository refused it): ${(err as Error).message.trim().split('\n').slice(-10).join('\n')}`);
+  }
   return g.revparse(['HEAD']);
+}
+
+/** Puts files back as HEAD has them (deleting those HEAD does not have): undoes an applied patch. */
+export async function restoreFiles(dir: string, files: string[]): Promise<void> {
+  const g = git(dir);
+  const tracked = (await g.raw(['ls-tree', '--name-only', 'HEAD', '--', ...files])).split('\n').filter(Boolean);
+  if (tracked.length) await g.raw(['checkout', 'HEAD', '--', ...tracked]);
+  for (const f of files) if (!tracked.includes(f)) rmSync(path.join(dir, f), { force: true });
+}
+
+/** Pushes one branch, never forced. */
+export async function pushBranch(root: string, remote: string, branch: string): Promise<void> {
+  await git(root).raw(['push', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+}
+
+/**
+ * Worktrees a crashed run left (its temp folders fixloop-run-* / fixloop-verify-*) and loop
+ * branches that hold no fix (their tip is already in HEAD's history): removed on the next start.
+ * Branches with fixes are kept: they are verified work.
+ */
+export async function cleanStaleState(root: string, keepBranch?: string): Promise<{ worktrees: string[]; branches: string[] }> {
+  const g = git(root);
+  const worktrees: string[] = [];
+  for (const line of (await g.raw(['worktree', 'list', '--porcelain'])).split('\n')) {
+    if (!line.startsWith('worktree ')) continue;
+    const dir = line.slice('worktree '.length);
+    if (/[\\/]fixloop-(run|verify)-[^\\/]+[\\/](work|tree)$/.test(dir)) {
+      await removeWorktree(root, dir);
+      worktrees.push(dir);
+    }
+  }
+  await g.raw(['worktree', 'prune']);
+  const branches: string[] = [];
+  const current = (await g.raw(['branch', '--show-current'])).trim();
+  for (const branch of (await g.branchLocal()).all.filter((b) => b.startsWith('fixloop/') && b !== keepBranch && b !== current)) {
+    // Not `merge-base --is-ancestor`: it answers by exit code alone, which simple-git does not treat as failure.
+    const ownCommits = Number((await g.raw(['rev-list', '--count', `HEAD..refs/heads/${branch}`])).trim());
+    if (ownCommits === 0) {
+      await g.raw(['branch', '-D', branch]);
+      branches.push(branch);
+    }
+  }
+  return { worktrees, branches };
 }
 
 async function hasIdentity(dir: string): Promise<boolean> {

@@ -2,40 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLoop, LoopError } from '../../src/loop/index.js';
-import type { Candidate, LoopEvent, Problem } from '../../src/model.js';
+import type { Candidate } from '../../src/model.js';
 import type { PatchProvider } from '../../src/repair/types.js';
 import { demoRepo, makeVitestRepo, sh } from '../helpers/git-repo.js';
-
-async function collect(loop: ReturnType<typeof createLoop>): Promise<LoopEvent[]> {
-  const events: LoopEvent[] = [];
-  for await (const e of loop.run()) events.push(e);
-  return events;
-}
-
-/** A provider that proposes exactly the given file contents, whatever the problem. */
-function scripted(name: string, edits: Record<string, string>): PatchProvider {
-  return {
-    name,
-    async *propose(problem: Problem, ctx): AsyncIterable<Candidate> {
-      const changes = Object.entries(edits).map(([file, after]) => ({ path: file, before: readFileSync(path.join(ctx.root, file), 'utf8'), after }));
-      yield { id: `${name}-1`, problemId: problem.id, provider: name, title: `scripted edit of ${Object.keys(edits).join(', ')}`, rationale: 'test', patch: { changes } };
-    },
-  };
-}
-
-const COUNTER = {
-  'package.json': '{"type":"module"}\n',
-  '.gitignore': 'node_modules\n',
-  'loop.policy.json': JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }] }),
-  'src/counter.ts': 'export const next = (n: number) => n + 2;\nexport const prev = (n: number) => n - 1;\n',
-  'test/counter.test.ts': [
-    "import { expect, it } from 'vitest';",
-    "import { next, prev } from '../src/counter';",
-    "it('next adds one', () => { expect(next(1)).toBe(2); });",
-    "it('prev subtracts one', () => { expect(prev(2)).toBe(1); });",
-    '',
-  ].join('\n'),
-};
+import { collect, COUNTER, COUNTER_FIXED, scripted } from '../helpers/loop-fixtures.js';
 
 describe('createLoop on the demo app', () => {
   it('finds the load failure, commits the verified import fix on its own branch, and leaves the user tree alone', async () => {
@@ -139,6 +109,22 @@ describe('createLoop with plugged-in providers', () => {
     expect(summary.status).toBe('green');
     expect(summary.commits.map((c) => c.message.split('\n')[0])).toEqual(['fix(counter): scripted edit of src/counter.ts']);
     expect(summary.totalsAfter).toEqual({ tests: 2, passed: 2, failed: 0, skipped: 0, loadErrors: 0 });
+  });
+
+  it('rejects a candidate whose commit intent is not a Conventional Commit, before verifying it', async () => {
+    const repo = makeVitestRepo(COUNTER);
+    const base = scripted('manual', { 'src/counter.ts': COUNTER_FIXED });
+    const sloppy: PatchProvider = {
+      name: 'sloppy',
+      async *propose(problem, ctx) {
+        for await (const c of base.propose(problem, ctx)) yield { ...c, provider: 'sloppy', commit: { type: 'Fixed', subject: 'it works now' } };
+      },
+    };
+    const events = await collect(createLoop({ cwd: repo, providers: [sloppy] }));
+    expect(events.find((e) => e.type === 'candidate:rejected')).toMatchObject({
+      reason: 'its commit intent is not a Conventional Commit: "fixed" is not a Conventional Commits type (fix, feat, refactor, perf, test, docs, build, ci, chore, style, revert)',
+    });
+    expect(events.some((e) => e.type === 'candidate:verified')).toBe(false);
   });
 
   it('reports a provider that throws and goes on with the next one', async () => {

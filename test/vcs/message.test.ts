@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitMessage, scopeFor } from '../../src/vcs/index.js';
+import { commitMessage, commitMessageProblem, scopeFor } from '../../src/vcs/index.js';
 
 describe('scopeFor', () => {
   it.each([
@@ -61,5 +61,34 @@ describe('commitMessage', () => {
     });
     expect(message.split('\n')[0]).toBe('fix(env): correct global declaration order in get_env() function');
     expect(message.split('\n')[4]).toBe('Verification: 0 passed, 0 failed, 1 file failed to load → 3 passed, 0 failed, 1 skipped.');
+  });
+});
+
+describe('commitMessageProblem (conventional-commits-parser)', () => {
+  it.each([
+    ['fix(env): import missing x\n\nbody\n\nFixloop-Run: 1', undefined],
+    ['fix: correct the order', undefined],
+    ['Fix stuff', 'the header "Fix stuff" is not "type(scope): subject"'],
+    ['wip(env): try something', '"wip" is not a Conventional Commits type (fix, feat, refactor, perf, test, docs, build, ci, chore, style, revert)'],
+    ['fix(Env Module): x', 'the scope "Env Module" is not one lower-case word'],
+    ['fix(env): ', 'the subject is empty'],
+    [`fix: ${'x'.repeat(100)}`, 'the header is 105 characters long; at most 100'],
+  ])('%j → %s', (message, problem) => {
+    expect(commitMessageProblem(message)).toBe(problem);
+  });
+
+  it('commitMessage refuses to build an invalid message', () => {
+    const input = {
+      intent: { type: 'wip', subject: 'x' },
+      files: ['src/a.ts'],
+      rootCause: 'r',
+      fix: 'f',
+      before: { tests: 1, passed: 0, failed: 1, skipped: 0, loadErrors: 0 },
+      after: { tests: 1, passed: 1, failed: 0, skipped: 0, loadErrors: 0 },
+      runId: 'r',
+      iteration: 1,
+      provider: 'p',
+    };
+    expect(() => commitMessage(input)).toThrow('Not a Conventional Commits message: "wip" is not a Conventional Commits type');
   });
 });
