@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { contextFor } from '../analysis/index.js';
-import type { Attempt, Candidate, CodeContext, CommitRecord, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
-import { applyPatch, guardPatch, patchDiff, patchFiles } from '../patch/index.js';
+import type { Attempt, CodeContext, CommitRecord, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { defaultProviders } from '../repair/index.js';
 import type { PatchProvider } from '../repair/types.js';
@@ -12,11 +11,12 @@ import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
-import { stillFailing, verifyCandidate } from '../verify/index.js';
-import { addWorktree, cleanStaleState, commitFiles, commitHeader, commitMessage, commitMessageProblem, createBranch, dirtyFiles, excludeLoopState, git, headSha, pushBranch, removeWorktree, repoRoot, restoreFiles } from '../vcs/index.js';
+import { stillFailing } from '../verify/index.js';
+import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { acquireLock } from './lock.js';
+import { repairProblem, type Emit, type RepairContext } from './repair.js';
 
 export interface LoopOptions {
   /** Any directory inside the repository to repair. */
@@ -42,8 +42,6 @@ export interface Loop {
   readonly result: Promise<RunSummary>;
 }
 
-type Emit = (event: DistributiveOmit<LoopEvent, 'runId' | 'at'>) => void;
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
 export function createLoop(options: LoopOptions): Loop {
   const channel = new Channel<LoopEvent>();
@@ -100,6 +98,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const workDir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work');
   const providers = options.providers ?? defaultProviders();
   const startedAt = new Date().toISOString();
+  const flaky = new Set<string>();
+  const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit };
   const commits: CommitRecord[] = [];
   const attemptsByProblem = new Map<string, Attempt[]>();
   const reports: string[] = [];
@@ -144,7 +144,9 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       for (const problem of problems) {
         if (options.signal?.aborted) break;
         if (stillFailing(problem, before, current).length === 0) continue; // an earlier fix this iteration solved it
-        const fix = await repairProblem(problem, current, iteration);
+        const history = attemptsByProblem.get(problem.id) ?? [];
+        attemptsByProblem.set(problem.id, history);
+        const fix = await repairProblem(repairCtx, problem, current, iteration, history, safeContext(workDir, problem));
         record.attempts.push(...fix.attempts);
         if (fix.commit && fix.run) {
           record.commits.push(fix.commit);
@@ -225,91 +227,6 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     branch: summary.branch,
   });
   return summary;
-
-  /** Asks each provider in turn; verifies every allowed candidate; commits the first that helps. */
-  async function repairProblem(problem: Problem, current: TestRun, iteration: number): Promise<{ attempts: Attempt[]; commit?: CommitRecord; run?: TestRun }> {
-    const history = attemptsByProblem.get(problem.id) ?? [];
-    attemptsByProblem.set(problem.id, history);
-    const attempts: Attempt[] = [];
-    const context = safeContext(workDir, problem);
-    for (const provider of providers) {
-      const candidates = provider.propose(problem, { root: workDir, protect: policy.guard.protect, context, history: [...history], signal: options.signal })[Symbol.asyncIterator]();
-      try {
-        for (;;) {
-          if (history.length >= policy.budget.maxAttemptsPerProblem || options.signal?.aborted) return { attempts };
-          let next: IteratorResult<Candidate>;
-          try {
-            next = await candidates.next();
-          } catch (err) {
-            // A provider that throws is reported and the next one is asked; only its own failure is caught here.
-            if (options.signal?.aborted) throw err;
-            emit({ type: 'provider:error', iteration, problemId: problem.id, provider: provider.name, message: (err as Error).message });
-            break;
-          }
-          if (next.done) break;
-          const attempt = await tryCandidate(problem, next.value, current, iteration);
-          history.push(attempt.attempt);
-          attempts.push(attempt.attempt);
-          if (attempt.commit) return { attempts, commit: attempt.commit, run: attempt.run };
-        }
-      } finally {
-        await candidates.return?.();
-      }
-    }
-    return { attempts };
-  }
-
-  async function tryCandidate(problem: Problem, candidate: Candidate, current: TestRun, iteration: number): Promise<{ attempt: Attempt; commit?: CommitRecord; run?: TestRun }> {
-    const files = patchFiles(candidate.patch);
-    const base = { problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, rootCause: candidate.rootCause, diff: patchDiff(candidate.patch) };
-    emit({ type: 'candidate:proposed', iteration, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, title: candidate.title, files });
-    const guard = guardPatch(candidate.patch, {
-      protect: policy.guard.protect,
-      root: workDir,
-      maxPatchLines: policy.repair.maxPatchLines,
-      maxFiles: policy.repair.maxFiles,
-      allowEscapeHatches: policy.guard.allowEscapeHatches,
-    });
-    const intent = candidate.commit ?? { type: 'fix', subject: candidate.title.toLowerCase() };
-    const headerProblem = commitMessageProblem(commitHeader(intent, files));
-    const reason = guard.reason ?? (headerProblem && `its commit intent is not a Conventional Commit: ${headerProblem}`);
-    if (reason) {
-      emit({ type: 'candidate:rejected', iteration, problemId: problem.id, candidateId: candidate.id, reason });
-      return { attempt: { ...base, outcome: 'rejected', reason } };
-    }
-    const ref = await headSha(workDir);
-    const verdict = await verifyCandidate({ repoRoot: root, ref, suites: policy.suites, baseline: current, problem, candidate, adapters: options.adapters, logDir, signal: options.signal });
-    emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: candidate.id, verdict: verdict.kind, summary: verdict.summary });
-    const { run: _run, targeted: _targeted, ...kept } = verdict;
-    if ((verdict.kind !== 'fixed' && verdict.kind !== 'partial') || !verdict.run) {
-      return { attempt: { ...base, outcome: 'not-accepted', reason: verdict.summary, verdict: kept } };
-    }
-    const message = commitMessage({
-      intent,
-      files,
-      rootCause: candidate.rootCause ?? problem.title,
-      fix: `${candidate.title} (${candidate.provider})`,
-      before: current.totals,
-      after: verdict.run.totals,
-      runId,
-      iteration,
-      provider: candidate.provider,
-    });
-    applyPatch(workDir, candidate.patch);
-    let sha: string;
-    try {
-      sha = await commitFiles(workDir, files, message, policy.git.author);
-    } catch (err) {
-      // A hook (or anything else) refused the commit: undo the patch in the loop's tree and go on.
-      await restoreFiles(workDir, files);
-      const reason = (err as Error).message;
-      emit({ type: 'commit:failed', iteration, problemId: problem.id, candidateId: candidate.id, reason });
-      return { attempt: { ...base, outcome: 'error', reason, verdict: kept } };
-    }
-    const commit: CommitRecord = { sha, message, files, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, iteration };
-    emit({ type: 'fix:committed', iteration, problemId: problem.id, candidateId: candidate.id, sha, message, files });
-    return { attempt: { ...base, outcome: 'committed', verdict: kept }, commit, run: verdict.run };
-  }
 }
 
 async function runAllSuites(policy: Policy, cwd: string, iteration: number, logDir: string, options: LoopOptions, emit: Emit): Promise<TestRun> {

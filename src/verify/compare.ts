@@ -45,15 +45,16 @@ export function stillFailing(problem: Problem, baseline: TestRun, run: TestRun):
  * Judges a run with a candidate applied against the baseline. "broke" is every test that passed
  * in the baseline and does not pass now (failing, skipped or gone); "fixed" every file that loads
  * again and every test that passes now but did not before (failing, or never run because its
- * file did not load). A test that was skipped and now passes is not a fix.
+ * file did not load). A test that was skipped and now passes is not a fix. A known flaky test
+ * failing now is not counted as broken: it fails by chance, not by the candidate.
  */
-export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun): Verdict {
+export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun, flaky: ReadonlySet<string> = new Set()): Verdict {
   const before = outcomes(baseline);
   const after = outcomes(run);
   const loadsAgain = [...before.failing].filter((id) => id.endsWith('::<load>') && !after.failing.has(id));
   const nowPass = [...after.passed].filter((id) => !before.passed.has(id) && !before.skipped.has(id));
   const fixed = [...loadsAgain, ...nowPass];
-  const broke = [...before.passed].filter((id) => !after.passed.has(id));
+  const broke = [...before.passed].filter((id) => !after.passed.has(id) && !flaky.has(id));
   const targets = problemIds(problem, baseline);
   const still = targets.filter((id) => after.failing.has(id) || (!id.endsWith('::<load>') && !after.passed.has(id)));
   const newBlockers = run.suites.filter((s) => s.blocker && !baseline.suites.find((b) => b.suite === s.suite)?.blocker);

@@ -21,6 +21,8 @@ export interface VerifyInput {
   adapters?: Record<string, TestRunnerAdapter>;
   logDir?: string;
   signal?: AbortSignal;
+  /** Tests known to be flaky: failing under the candidate does not make it "regressed". */
+  flaky?: Set<string>;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
     }
     const runs: TestRun[] = [];
     for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
-    return compareRuns(input.problem, input.baseline, mergeRuns(runs));
+    return compareRuns(input.problem, input.baseline, mergeRuns(runs), input.flaky);
   } finally {
     await removeWorktree(input.repoRoot, dir);
   }

@@ -111,6 +111,40 @@ describe('createLoop with plugged-in providers', () => {
     expect(summary.totalsAfter).toEqual({ tests: 2, passed: 2, failed: 0, skipped: 0, loadErrors: 0 });
   });
 
+  it('verifies up to verify.concurrency candidates at once and commits the best: most fixed, then smallest diff', async () => {
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], verify: { concurrency: 3 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy });
+    const variants: [string, string][] = [
+      ['regresses', 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n;\n'],
+      ['verbose', 'export const next = (n: number) => {\n  const one = 1;\n  return n + one;\n};\nexport const prev = (n: number) => n - 1;\n'],
+      ['minimal', COUNTER_FIXED],
+    ];
+    const three: PatchProvider = {
+      name: 'three',
+      async *propose(problem, ctx) {
+        const before = readFileSync(path.join(ctx.root, 'src/counter.ts'), 'utf8');
+        for (const [id, after] of variants) {
+          yield { id, problemId: problem.id, provider: 'three', title: `${id} fix of next`, rationale: 't', patch: { changes: [{ path: 'src/counter.ts', before, after }] } };
+        }
+      },
+    };
+    const loop = createLoop({ cwd: repo, providers: [three] });
+    const events = await collect(loop);
+    const types = events.map((e) => e.type);
+    // All three were screened before the first verdict came back: they were verified together.
+    expect(types.lastIndexOf('candidate:proposed')).toBeLessThan(types.indexOf('candidate:verified'));
+    const verdicts = Object.fromEntries(events.flatMap((e) => (e.type === 'candidate:verified' ? [[e.candidateId, e.verdict]] : [])));
+    expect(verdicts).toEqual({ regresses: 'regressed', verbose: 'fixed', minimal: 'fixed' });
+    const summary = await loop.result;
+    expect(summary.commits.map((c) => c.candidateId)).toEqual(['minimal']);
+    const report = JSON.parse(readFileSync(summary.reports[1], 'utf8'));
+    expect(report.attempts.map((a: { candidateId: string; outcome: string }) => [a.candidateId, a.outcome])).toEqual([
+      ['regresses', 'not-accepted'],
+      ['verbose', 'not-accepted'],
+      ['minimal', 'committed'],
+    ]);
+  });
+
   it('rejects a candidate whose commit intent is not a Conventional Commit, before verifying it', async () => {
     const repo = makeVitestRepo(COUNTER);
     const base = scripted('manual', { 'src/counter.ts': COUNTER_FIXED });

@@ -62,6 +62,13 @@ describe('compareRuns', () => {
     expect(verdict.broke).toEqual(['unit::test/c.test.ts::c1']);
   });
 
+  it('does not count a known flaky test failing as broken', () => {
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed'), test('test/c.test.ts', 'c1', 'failed')]);
+    const verdict = compareRuns(loadProblem, baseline, after, new Set(['unit::test/c.test.ts::c1']));
+    expect(verdict.kind).toBe('fixed');
+    expect(verdict.broke).toEqual([]);
+  });
+
   it('counts a passing test that vanished as broken', () => {
     const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed')]);
     expect(compareRuns(loadProblem, baseline, after).broke).toEqual(['unit::test/c.test.ts::c1']);
