@@ -208,6 +208,13 @@ export type StopReason =
   | 'budget'
   | 'interrupted';
 
+/** A failing test that passed when re-run: recorded, reported, never repaired. */
+export interface FlakyTest {
+  id: string;
+  /** The baseline outcome first, then each re-run's ("skipped" when it did not report). */
+  history: TestStatus[];
+}
+
 export interface IterationRecord {
   runId: string;
   iteration: number;
@@ -220,6 +227,8 @@ export interface IterationRecord {
   commits: CommitRecord[];
   /** Commit sha of the loop's branch when the iteration began. */
   baseSha: string;
+  /** Failing tests found flaky in this iteration (absent in older records). */
+  flaky?: FlakyTest[];
 }
 
 export interface RunSummary {
@@ -251,6 +260,7 @@ export type LoopEvent = EventBase &
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
+    | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { contextFor } from '../analysis/index.js';
-import type { Attempt, CodeContext, CommitRecord, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
+import type { Attempt, CodeContext, CommitRecord, FlakyTest, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { defaultProviders } from '../repair/index.js';
 import type { PatchProvider } from '../repair/types.js';
@@ -15,6 +15,7 @@ import { stillFailing } from '../verify/index.js';
 import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
+import { findFlaky } from './flaky.js';
 import { acquireLock } from './lock.js';
 import { repairProblem, type Emit, type RepairContext } from './repair.js';
 
@@ -99,6 +100,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const providers = options.providers ?? defaultProviders();
   const startedAt = new Date().toISOString();
   const flaky = new Set<string>();
+  const flakyTests: FlakyTest[] = [];
+  const judged = new Set<string>();
   const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit };
   const commits: CommitRecord[] = [];
   const attemptsByProblem = new Map<string, Attempt[]>();
@@ -135,11 +138,18 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       const before: TestRun = baseline ?? (await runAllSuites(policy, workDir, iteration, logDir, options, emit));
       first ??= before;
       let current = before;
-      const problems = before.suites.every((s) => s.blocker) ? [] : groupProblems(before);
+      const found = await findFlaky(before, { cwd: workDir, suites: policy.suites, reruns: policy.flaky.reruns, judged, adapters: options.adapters, logDir, signal: options.signal });
+      for (const f of found) flaky.add(f.id);
+      flakyTests.push(...found);
+      if (found.length) emit({ type: 'flaky:found', iteration, tests: found });
+      // Flaky tests stay visible in every report but are never handed to a provider.
+      const problems = (before.suites.every((s) => s.blocker) ? [] : groupProblems(before))
+        .map((p) => ({ ...p, testIds: p.testIds.filter((id) => !flaky.has(id)) }))
+        .filter((p) => p.testIds.length > 0 || p.loadFailedFiles.length > 0);
       for (const p of problems) {
         emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
       }
-      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir) });
+      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests] });
 
       for (const problem of problems) {
         if (options.signal?.aborted) break;

@@ -96,6 +96,7 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): o
       verdict: verdictOf(a),
       diff: a.diff,
     })),
+    flaky: rec.flaky ?? [],
     blockers: blockedSuites(rec.after).map((s) => ({
       suite: s.suite,
       command: s.command,

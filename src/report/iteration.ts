@@ -1,6 +1,6 @@
 // The iteration report a person reads. Every number is taken from the record; the report's
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
-import type { Attempt, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
+import type { Attempt, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
 import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
   skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
@@ -22,7 +22,7 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Fixes\n\n${fixes(rec)}`,
     `## Attempts that did not land\n\n${unlanded(rec)}`,
     `## Still failing\n\n${stillFailing(rec)}`,
-    `## Technical challenges\n\n${challenges(rec.after)}`,
+    `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,
     `## Next steps\n\n${nextSteps(rec, opts)}`,
   ];
   return `${sections.join('\n\n')}\n`;
@@ -162,11 +162,20 @@ function stillFailing(rec: IterationRecord): string {
   return [...parts, ...blocked].join('\n\n');
 }
 
-function challenges(after: TestRun): string {
+function challenges(after: TestRun, flaky: FlakyTest[]): string {
   const blocked = blockedSuites(after);
-  if (blocked.length === 0) return 'None: every suite ran.';
-  return blocked
-    .map((s) =>
+  const parts: string[] = [];
+  if (flaky.length) {
+    parts.push(
+      [
+        '### Flaky tests (not repaired)',
+        '',
+        table(['Test', 'Outcomes (first run, then re-runs)'], flaky.map((f) => [code(f.id), f.history.join(' → ')])),
+      ].join('\n'),
+    );
+  }
+  for (const s of blocked) {
+    parts.push(
       [
         `### ${s.suite}: ${s.blocker.reason}`,
         '',
@@ -176,8 +185,9 @@ function challenges(after: TestRun): string {
         '',
         s.blocker.outputTail.trim() ? fence(s.blocker.outputTail) : '_The command produced no output._',
       ].join('\n'),
-    )
-    .join('\n\n');
+    );
+  }
+  return parts.length ? parts.join('\n\n') : 'None: every suite ran and no test was flaky.';
 }
 
 const UNBLOCK: Record<string, (s: SuiteRun) => string> = {

@@ -24,7 +24,8 @@ export function scripted(name: string, edits: Record<string, string>): PatchProv
 export const COUNTER = {
   'package.json': '{"type":"module"}\n',
   '.gitignore': 'node_modules\n',
-  'loop.policy.json': JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }] }),
+  // No flaky re-runs here: the specs that use this repository are about other things.
+  'loop.policy.json': JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 0 } }),
   'src/counter.ts': 'export const next = (n: number) => n + 2;\nexport const prev = (n: number) => n - 1;\n',
   'test/counter.test.ts': [
     "import { expect, it } from 'vitest';",

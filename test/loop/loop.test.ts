@@ -188,6 +188,40 @@ describe('createLoop with plugged-in providers', () => {
   });
 });
 
+describe('createLoop with a flaky test', () => {
+  it('re-runs failing tests, records the flaky one with its history, and never hands it to a provider', async () => {
+    const flakyTest = [
+      "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
+      "import { expect, it } from 'vitest';",
+      "it('sometimes fails', () => {",
+      "  const n = existsSync('.runs') ? Number(readFileSync('.runs', 'utf8')) + 1 : 1;",
+      "  writeFileSync('.runs', String(n));",
+      '  expect(n % 2).toBe(0);',
+      '});',
+      '',
+    ].join('\n');
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy, '.gitignore': 'node_modules\n.runs\n', 'test/flaky.test.ts': flakyTest });
+    const seen: string[] = [];
+    const spy: PatchProvider = {
+      name: 'spy',
+      async *propose(problem) {
+        seen.push(...problem.testIds);
+      },
+    };
+    const loop = createLoop({ cwd: repo, providers: [spy] });
+    const events = await collect(loop);
+    expect(events.find((e) => e.type === 'flaky:found')).toMatchObject({
+      tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'passed', 'failed'] }],
+    });
+    expect(seen).toEqual(['unit::test/counter.test.ts::next adds one']);
+    const summary = await loop.result;
+    expect(summary.status).toBe('failing');
+    const md = readFileSync(summary.reports[0], 'utf8');
+    expect(md).toContain('| `unit::test/flaky.test.ts::sometimes fails` | failed → passed → failed |');
+  });
+});
+
 describe('createLoop refuses to start', () => {
   it('on a dirty working tree, naming the files and leaving them byte for byte', async () => {
     const repo = makeVitestRepo(COUNTER);

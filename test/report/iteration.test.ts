@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderIterationMarkdown } from '../../src/report/index.js';
+import { iterationJson, renderIterationMarkdown } from '../../src/report/index.js';
 import type { IterationRecord } from '../../src/model.js';
 import { blockedRecord, demoRecord, envDiff, passing, suiteRun, testCase, testRun } from './records.js';
 
@@ -81,8 +81,23 @@ describe('renderIterationMarkdown: the demo (missing readFileSync import fixed b
 
   it('has nothing still failing, no challenges, and calls the suites green', () => {
     expect(section(md, 'Still failing')).toBe('Nothing: every executed test passed and every test file loaded.');
-    expect(section(md, 'Technical challenges')).toBe('None: every suite ran.');
+    expect(section(md, 'Technical challenges')).toBe('None: every suite ran and no test was flaky.');
     expect(section(md, 'Next steps')).toBe('All suites are green.');
+  });
+});
+
+describe('renderIterationMarkdown: flaky tests', () => {
+  it('lists each flaky test with its outcomes under Technical challenges, and the JSON carries them', () => {
+    const rec: IterationRecord = { ...blockedRecord(), flaky: [{ id: 'unit::test/net.test.ts::retries | twice', history: ['failed', 'passed', 'failed'] }] };
+    const md = renderIterationMarkdown(rec);
+    expect(section(md, 'Technical challenges').split('\n').slice(0, 5)).toEqual([
+      '### Flaky tests (not repaired)',
+      '',
+      '| Test | Outcomes (first run, then re-runs) |',
+      '| --- | --- |',
+      '| `unit::test/net.test.ts::retries \\| twice` | failed → passed → failed |',
+    ]);
+    expect((iterationJson({ ...rec, flaky: [{ id: 'x', history: ['failed', 'passed'] }] }) as { flaky: unknown }).flaky).toEqual([{ id: 'x', history: ['failed', 'passed'] }]);
   });
 });
 
