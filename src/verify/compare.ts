@@ -43,7 +43,8 @@ export function stillFailing(problem: Problem, baseline: TestRun, run: TestRun):
 
 /**
  * Judges a run with a candidate applied against the baseline. "broke" is every test that passed
- * in the baseline and does not pass now (failing, skipped or gone); "fixed" every file that loads
+ * in the baseline and does not pass now (failing, skipped or gone), and every failing test that
+ * no longer runs at all; "fixed" every file that loads
  * again and every test that passes now but did not before (failing, or never run because its
  * file did not load). A test that was skipped and now passes is not a fix. A known flaky test
  * failing now is not counted as broken: it fails by chance, not by the candidate.
@@ -54,7 +55,10 @@ export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun, f
   const loadsAgain = [...before.failing].filter((id) => id.endsWith('::<load>') && !after.failing.has(id));
   const nowPass = [...after.passed].filter((id) => !before.passed.has(id) && !before.skipped.has(id));
   const fixed = [...loadsAgain, ...nowPass];
-  const broke = [...before.passed].filter((id) => !after.passed.has(id) && !flaky.has(id));
+  const ran = (id: string) => after.passed.has(id) || after.failing.has(id) || after.skipped.has(id);
+  // The test set may not shrink: a failing test that no longer runs is hidden, not fixed.
+  const vanished = [...before.failing].filter((id) => !id.endsWith('::<load>') && !ran(id));
+  const broke = [...[...before.passed].filter((id) => !after.passed.has(id) && !flaky.has(id)), ...vanished];
   const targets = problemIds(problem, baseline);
   const still = targets.filter((id) => after.failing.has(id) || (!id.endsWith('::<load>') && !after.passed.has(id)));
   const newBlockers = run.suites.filter((s) => s.blocker && !baseline.suites.find((b) => b.suite === s.suite)?.blocker);

@@ -69,6 +69,14 @@ describe('compareRuns', () => {
     expect(verdict.broke).toEqual([]);
   });
 
+  it('counts a failing test that no longer runs as broken: the test set may not shrink', () => {
+    const withFailure = run([test('test/c.test.ts', 'c1', 'passed'), test('test/c.test.ts', 'c3', 'failed')], ['test/a.test.ts', 'test/b.test.ts']);
+    const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed'), test('test/c.test.ts', 'c1', 'passed')]);
+    const verdict = compareRuns(loadProblem, withFailure, after);
+    expect(verdict.kind).toBe('regressed');
+    expect(verdict.broke).toEqual(['unit::test/c.test.ts::c3']);
+  });
+
   it('counts a passing test that vanished as broken', () => {
     const after = run([test('test/a.test.ts', 'a1', 'passed'), test('test/b.test.ts', 'b1', 'passed')]);
     expect(compareRuns(loadProblem, baseline, after).broke).toEqual(['unit::test/c.test.ts::c1']);
