@@ -170,6 +170,8 @@ export function describe(e: LoopEvent): string | undefined {
       return `    committed ${e.sha.slice(0, 7)} ${e.message.split('\n')[0]}`;
     case 'commit:failed':
       return `    commit refused, patch undone: ${e.reason}`;
+    case 'branch:updated':
+      return e.message;
     case 'push:end':
       return e.ok ? e.message : `push of ${e.branch} to ${e.remote} failed: ${e.message}`;
     case 'provider:error':

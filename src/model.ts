@@ -267,6 +267,7 @@ export type LoopEvent = EventBase &
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
     | { type: 'fix:committed'; iteration: number; problemId: string; candidateId: string; sha: string; message: string; files: string[] }
     | { type: 'commit:failed'; iteration: number; problemId: string; candidateId: string; reason: string }
+    | { type: 'branch:updated'; branch: string; ok: boolean; message: string }
     | { type: 'push:end'; remote: string; branch: string; ok: boolean; message: string }
     | { type: 'provider:error'; iteration: number; problemId: string; provider: string; message: string }
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }

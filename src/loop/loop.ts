@@ -12,7 +12,7 @@ import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing } from '../verify/index.js';
-import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { findFlaky } from './flaky.js';
@@ -95,7 +95,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     push(event);
   };
 
-  const branch = policy.git.branch.replaceAll('{runId}', runId);
+  const onCurrent = policy.git.branch === 'current';
+  let branch = (onCurrent ? 'fixloop/{runId}' : policy.git.branch).replaceAll('{runId}', runId);
   const workDir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work');
   const providers = options.providers ?? defaultProviders();
   const startedAt = new Date().toISOString();
@@ -195,6 +196,17 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     baseline = open?.after ?? baseline;
   } finally {
     await removeWorktree(root, workDir);
+    if (onCurrent && commits.length) {
+      const current = (await git(root).raw(['branch', '--show-current'])).trim();
+      const why = await fastForwardCurrent(root, branch, baseSha);
+      if (why === undefined) {
+        await git(root).raw(['branch', '-D', branch]);
+        emit({ type: 'branch:updated', branch: current, ok: true, message: `fast-forwarded ${current} to the fixes` });
+        branch = current;
+      } else {
+        emit({ type: 'branch:updated', branch: current || 'HEAD', ok: false, message: `the fixes stay on ${branch}: ${why}` });
+      }
+    }
     if (policy.git.push && commits.length) {
       const remote = policy.git.push;
       await pushBranch(root, remote, branch).then(

@@ -102,6 +102,26 @@ export async function restoreFiles(dir: string, files: string[]): Promise<void> 
   for (const f of files) if (!tracked.includes(f)) rmSync(path.join(dir, f), { force: true });
 }
 
+/**
+ * Moves the user's checked-out branch forward to `target` (git.branch "current"), only when that
+ * is a pure fast-forward of an untouched checkout: HEAD still at `expected`, on a branch, with a
+ * clean index and working tree. Returns why it did not, or undefined when it did.
+ */
+export async function fastForwardCurrent(root: string, target: string, expected: string): Promise<string | undefined> {
+  const g = git(root);
+  const branch = (await g.raw(['branch', '--show-current'])).trim();
+  if (!branch) return 'HEAD is detached';
+  if ((await headSha(root)) !== expected) return `${branch} moved during the run`;
+  const dirty = await dirtyFiles(root);
+  if (dirty.length) return `the working tree has uncommitted changes (${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''})`;
+  try {
+    await g.raw(['merge', '--ff-only', '--quiet', target]);
+  } catch (err) {
+    return `git merge --ff-only failed: ${(err as Error).message.trim()}`;
+  }
+  return undefined;
+}
+
 /** Pushes one branch, never forced. */
 export async function pushBranch(root: string, remote: string, branch: string): Promise<void> {
   await git(root).raw(['push', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`]);

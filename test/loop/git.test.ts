@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,5 +88,34 @@ describe('git behaviour of a run', () => {
     expect(events[0]).toMatchObject({ type: 'run:start', cleaned: { worktrees: [leftover], branches: ['fixloop/killed'] } });
     expect(sh(repo, 'git', ['branch', '--list', 'fixloop/*']).split('\n').map((b) => b.trim())).toEqual(['fixloop/with-fix']);
     expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+  });
+
+  it('with git.branch "current", fast-forwards the checked-out branch to the fixes when the checkout is untouched', async () => {
+    const repo = makeVitestRepo(withPolicy({ git: { branch: 'current' } }));
+    const loop = createLoop({ cwd: repo, providers: [fixCounter()] });
+    const events = await collect(loop);
+    const summary = await loop.result;
+    expect(events.find((e) => e.type === 'branch:updated')).toMatchObject({ ok: true, branch: 'main', message: 'fast-forwarded main to the fixes' });
+    expect(summary.branch).toBe('main');
+    expect(sh(repo, 'git', ['rev-parse', 'main'])).toBe(summary.commits[0].sha);
+    expect(readFileSync(path.join(repo, 'src/counter.ts'), 'utf8')).toBe(COUNTER_FIXED);
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+    expect(sh(repo, 'git', ['branch', '--list', 'fixloop/*'])).toBe('');
+  });
+
+  it('with git.branch "current" and uncommitted changes (--worktree), leaves them and keeps the fixes on the loop branch', async () => {
+    const repo = makeVitestRepo(withPolicy({ git: { branch: 'current' } }));
+    const head = sh(repo, 'git', ['rev-parse', 'HEAD']);
+    writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    const loop = createLoop({ cwd: repo, providers: [fixCounter()], worktree: true });
+    const events = await collect(loop);
+    const summary = await loop.result;
+    expect(events.find((e) => e.type === 'branch:updated')).toMatchObject({
+      ok: false,
+      message: `the fixes stay on ${summary.branch}: the working tree has uncommitted changes (notes.txt)`,
+    });
+    expect(summary.branch).toMatch(/^fixloop\//);
+    expect(sh(repo, 'git', ['rev-parse', 'HEAD'])).toBe(head);
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
 });
