@@ -156,6 +156,8 @@ export function describe(e: LoopEvent): string | undefined {
       return e.blocker
         ? `  suite ${e.suite}: not run — ${e.blocker.message}${indentTail(e.blocker.outputTail)}`
         : `  suite ${e.suite}: ${formatTotals(e.totals)} (${(e.durationMs / 1000).toFixed(1)}s)`;
+    case 'discovery:end':
+      return e.suites.map((d) => `  discovery: ${d.suite} would run ${d.count ?? '?'} tests${d.reason ? ` (${d.reason})` : ''}`).join('\n');
     case 'flaky:found':
       return e.tests.map((t) => `  flaky, not repaired: ${t.id} (${t.history.join(' → ')})`).join('\n');
     case 'problem:found':

@@ -208,6 +208,15 @@ export type StopReason =
   | 'budget'
   | 'interrupted';
 
+/** How many tests a suite would run, counted without running it. */
+export interface Discovery {
+  suite: string;
+  /** Absent when it could not be counted. */
+  count?: number;
+  /** Why it could not be counted, or what the count leaves out. */
+  reason?: string;
+}
+
 /** A failing test that passed when re-run: recorded, reported, never repaired. */
 export interface FlakyTest {
   id: string;
@@ -227,8 +236,14 @@ export interface IterationRecord {
   commits: CommitRecord[];
   /** Commit sha of the loop's branch when the iteration began. */
   baseSha: string;
-  /** Failing tests found flaky in this iteration (absent in older records). */
+  /** Failing tests found flaky so far in the run (absent in older records). */
   flaky?: FlakyTest[];
+  /** The policy's categories: name → globs of test files. */
+  categories?: Record<string, string[]>;
+  /** The policy's goal.expectedTests. */
+  expectedTests?: number;
+  /** Tests each suite would run, counted without running them (only when a goal is set). */
+  discovery?: Discovery[];
 }
 
 export interface RunSummary {
@@ -260,6 +275,7 @@ export type LoopEvent = EventBase &
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
+    | { type: 'discovery:end'; suites: Discovery[] }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }

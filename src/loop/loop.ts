@@ -8,7 +8,7 @@ import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../polic
 import { defaultProviders } from '../repair/index.js';
 import type { PatchProvider } from '../repair/types.js';
 import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.js';
-import { runSuites } from '../runners/index.js';
+import { discoverTests, runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing } from '../verify/index.js';
@@ -117,7 +117,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   async function endIteration(record: IterationRecord, after: TestRun): Promise<void> {
     record.after = after;
     record.endedAt = new Date().toISOString();
-    const written = await writeIterationReport(reportDir, record);
+    const written = await writeIterationReport(reportDir, record, { expectedTests: record.expectedTests });
     reports.push(...written);
     records.push(record);
     emit({ type: 'iteration:end', iteration: record.iteration, totals: after.totals, commits: record.commits.length, reports: written });
@@ -131,6 +131,11 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     await createBranch(root, branch, baseSha);
     await addWorktree(root, workDir, branch, { branch: true });
     emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty, cleaned });
+
+    const expectedTests = policy.goal.expectedTests;
+    // Counting what should run is only worth its runner start-ups when there is a goal to compare with.
+    const discovery = expectedTests === undefined ? undefined : await discoverTests(policy.suites, { cwd: workDir, signal: options.signal });
+    if (discovery) emit({ type: 'discovery:end', suites: discovery });
 
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       iterations = iteration;
@@ -150,7 +155,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       for (const p of problems) {
         emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
       }
-      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests] });
+      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests], categories: policy.categories, expectedTests, discovery });
 
       for (const problem of problems) {
         if (options.signal?.aborted) break;
@@ -178,7 +183,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
         stopReason = 'blocked';
         break;
       }
-      if (isGreen(current)) {
+      if (isGreen(current, { expectedTests })) {
         stopReason = 'green';
         break;
       }

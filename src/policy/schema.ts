@@ -42,6 +42,80 @@ export const SuiteSchema = z
   })
   .describe('One test suite.');
 
+/** Dollars per million tokens of each kind, as the provider's price list gives them. */
+export const PriceSchema = z.strictObject({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+  cacheReadPerMTok: z.number().nonnegative(),
+  cacheWritePerMTok: z.number().nonnegative(),
+});
+
+/** Anthropic's list prices (USD per million tokens, 5-minute cache writes) as published in November 2026. */
+export const DEFAULT_LLM_PRICES: Record<string, z.output<typeof PriceSchema>> = {
+  'claude-sonnet-5-5': { inputPerMTok: 2, outputPerMTok: 10, cacheReadPerMTok: 0.2, cacheWritePerMTok: 2.5 },
+  'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
+  'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 },
+  'claude-opus-4-8': { inputPerMTok: 5, outputPerMTok: 25, cacheReadPerMTok: 0.5, cacheWritePerMTok: 6.25 },
+  'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 },
+};
+
+/** Regular expressions whose matches never leave the machine in a recording (keys, tokens, private keys). */
+export const DEFAULT_SECRET_PATTERNS = [
+  'sk-ant-[A-Za-z0-9_-]{8,}',
+  'AKIA[0-9A-Z]{16}',
+  'gh[pousr]_[A-Za-z0-9]{20,}',
+  'xox[abpr]-[A-Za-z0-9-]{10,}',
+  '-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----',
+];
+
+/** Files the model's read_file refuses: environment files, certificates and keys, credentials. */
+export const DEFAULT_READ_DENYLIST = [
+  '**/.env',
+  '**/.env.*',
+  '**/*.pem',
+  '**/*.key',
+  '**/*.p12',
+  '**/*.pfx',
+  '**/id_rsa*',
+  '**/id_ed25519*',
+  '**/*_key',
+  '**/*_key.*',
+  '**/*-key',
+  '**/*-key.*',
+  '**/*secret*',
+  '**/credentials*',
+  '**/.npmrc',
+  '**/.netrc',
+  '**/.git/**',
+];
+
+const regex = z.string().refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+export const LlmSchema = z
+  .strictObject({
+    model: z.string().min(1).default('claude-sonnet-5-5').describe('Model the llm provider asks.'),
+    maxTokens: z.number().int().positive().default(8192).describe('max_tokens of one answer (streamed, so long answers work).'),
+    temperature: z.number().min(0).max(1).optional().describe('Sampling temperature; sent only when set (newer models fix it themselves).'),
+    maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
+    baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server); else ANTHROPIC_BASE_URL, else Anthropic. The key is only ever read from ANTHROPIC_API_KEY.'),
+    maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
+    timeoutSec: z.number().positive().default(600).describe('Time limit of one request.'),
+    prices: z
+      .record(z.string(), PriceSchema)
+      .default(DEFAULT_LLM_PRICES)
+      .describe('USD per million tokens by model: inputPerMTok, outputPerMTok, cacheReadPerMTok, cacheWritePerMTok.'),
+    secretPatterns: z.array(regex).default(DEFAULT_SECRET_PATTERNS).describe('Regular expressions redacted from recordings and from what read_file returns.'),
+    readDenylist: z.array(z.string()).default(DEFAULT_READ_DENYLIST).describe('Globs read_file refuses to read.'),
+  })
+  .describe('The llm provider (Anthropic Messages API); enabled by ANTHROPIC_API_KEY.');
+
 export const PolicySchema = z.strictObject({
   $schema: z.string().optional(),
   suites: z.array(SuiteSchema).min(1).describe('The test suites the loop runs and keeps green.'),
@@ -54,6 +128,8 @@ export const PolicySchema = z.strictObject({
         .positive()
         .default(5)
         .describe('Candidates tried for one problem in a run before it is parked.'),
+      maxTokens: z.number().int().positive().optional().describe('Model tokens (input, output and cache) the run may spend in total; checked before every LLM request.'),
+      maxCostUSD: z.number().positive().optional().describe('US dollars the run may spend on the model, priced with llm.prices; checked before every LLM request.'),
     })
     .prefault({}),
   guard: z
@@ -71,12 +147,15 @@ export const PolicySchema = z.strictObject({
       maxFiles: z.number().int().positive().default(10).describe('Most files one candidate may change.'),
     })
     .prefault({}),
+  llm: LlmSchema.prefault({}),
   git: z
     .strictObject({
       branch: z
         .string()
         .default('fixloop/{runId}')
-        .describe('Branch the fixes are committed on, created from HEAD; "{runId}" is replaced.'),
+        .describe(
+          'Branch the fixes are committed on, created from HEAD; "{runId}" is replaced. "current": work on fixloop/{runId}, then fast-forward the checked-out branch to it when the checkout is untouched and clean.',
+        ),
       push: z
         .string()
         .min(1)
@@ -108,6 +187,20 @@ export const PolicySchema = z.strictObject({
         .describe('Times each failing test is re-run before repair; one that passes in any re-run is flaky and never repaired.'),
     })
     .prefault({}),
+  categories: z
+    .record(z.string().min(1), z.array(z.string().min(1)).min(1))
+    .optional()
+    .describe('Category name → globs of test files (repository-relative); a test counts in the first category that matches. Reports show tests and pass rate per category.'),
+  goal: z
+    .strictObject({
+      expectedTests: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('How many tests the suites should execute; fewer executed is never called green, and the report shows the progress.'),
+    })
+    .prefault({}),
   report: z
     .strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),
@@ -118,3 +211,5 @@ export const PolicySchema = z.strictObject({
 export type Policy = z.output<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
 export type SuiteConfig = z.output<typeof SuiteSchema>;
+export type LlmPolicy = z.output<typeof LlmSchema>;
+export type LlmPrice = z.output<typeof PriceSchema>;

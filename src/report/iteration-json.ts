@@ -4,6 +4,7 @@ import type { Attempt, Failure, IterationRecord, SourceLocation, SuiteRun, TestR
 import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, newlyPassing, suiteStatus, type ReportOptions,
 } from './facts.js';
+import { progressJson } from './progress.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -97,6 +98,7 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): o
       diff: a.diff,
     })),
     flaky: rec.flaky ?? [],
+    ...progressJson(rec),
     blockers: blockedSuites(rec.after).map((s) => ({
       suite: s.suite,
       command: s.command,

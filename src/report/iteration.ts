@@ -5,6 +5,7 @@ import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
   skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
 } from './facts.js';
+import { categorySection, goalSection } from './progress.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
 
 export { iterationJson } from './iteration-json.js';
@@ -22,6 +23,8 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Fixes\n\n${fixes(rec)}`,
     `## Attempts that did not land\n\n${unlanded(rec)}`,
     `## Still failing\n\n${stillFailing(rec)}`,
+    `## Coverage by category\n\n${categorySection(rec)}`,
+    `## Progress toward goal\n\n${goalSection(rec)}`,
     `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,
     `## Next steps\n\n${nextSteps(rec, opts)}`,
   ];

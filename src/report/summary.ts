@@ -41,7 +41,7 @@ function totalsLine(t: Totals): string {
 function headline(input: SummaryInput): string {
   const { summary } = input;
   const last = input.iterations[input.iterations.length - 1];
-  const green = last ? isGreen(last.after) : false;
+  const green = last ? isGreen(last.after, { expectedTests: last.expectedTests }) : false;
   const state = green ? 'green' : summary.status === 'blocked' ? 'blocked' : summary.status === 'interrupted' ? 'interrupted' : 'not green';
   return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${totalsLine(summary.totalsBefore)} at the start, ${totalsLine(summary.totalsAfter)} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
 }

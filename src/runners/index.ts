@@ -82,3 +82,4 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
   }
   return { startedAt, durationMs: Math.round(performance.now() - started), suites: runs, totals: sumTotals(runs) };
 }
+export { discoverTests } from './discover.js';

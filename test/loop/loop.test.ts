@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLoop, LoopError } from '../../src/loop/index.js';
 import type { Candidate } from '../../src/model.js';
 import type { PatchProvider } from '../../src/repair/types.js';
-import { demoRepo, makeVitestRepo, sh } from '../helpers/git-repo.js';
+import { DEMO_APP, demoRepo, makeVitestRepo, sh } from '../helpers/git-repo.js';
 import { collect, COUNTER, COUNTER_FIXED, scripted } from '../helpers/loop-fixtures.js';
 
 describe('createLoop on the demo app', () => {
@@ -69,6 +69,36 @@ describe('createLoop on the demo app', () => {
     expect(readFileSync(summary.reports[0], 'utf8')).toContain('all 30 executed tests passed (100%)');
     const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal).toEqual(events);
+  });
+});
+
+describe('createLoop with a goal and categories', () => {
+  it('discovers what it can, never calls 30 of 35 expected tests green, and reports progress and categories', async () => {
+    const repo = makeVitestRepo(DEMO_APP, (dir) =>
+      writeFileSync(
+        path.join(dir, 'loop.policy.json'),
+        JSON.stringify({
+          suites: [{ name: 'all', command: 'npx vitest run', timeoutSec: 120 }],
+          goal: { expectedTests: 35 },
+          categories: { env: ['test/env/**'], auth: ['test/auth/**'], realtime: ['test/messages/**', 'test/websocket/**'] },
+        }),
+      ),
+    );
+    const loop = createLoop({ cwd: repo });
+    const events = await collect(loop);
+    const discovery = events.find((e) => e.type === 'discovery:end');
+    expect(discovery).toMatchObject({ suites: [{ suite: 'all', reason: expect.stringMatching(/^`vitest list` could not collect the suite: /) }] });
+    const summary = await loop.result;
+    expect(summary.commits).toHaveLength(1);
+    expect(summary.status).toBe('failing');
+    expect(summary.totalsAfter).toEqual({ tests: 30, passed: 30, failed: 0, skipped: 0, loadErrors: 0 });
+    const md = readFileSync(summary.reports.find((r) => r.endsWith('iteration-1.md'))!, 'utf8');
+    const executiveSummary = md.slice(md.indexOf('## Executive summary'), md.indexOf('## Test execution'));
+    expect(executiveSummary).not.toMatch(/100%|green/);
+    expect(executiveSummary).toContain('5 of 35 expected tests did not report');
+    expect(md).toContain('- **Not yet located:** 5 expected tests did not execute.');
+    expect(md).toContain('| realtime | 13 | 13 | 0 | 0 | 0 | 100% |');
+    expect(readFileSync(path.join(path.dirname(summary.reports[0]), 'summary.md'), 'utf8')).toContain('The run ended not green');
   });
 });
 

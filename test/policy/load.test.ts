@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROTECT, loadPolicy, parsePolicy, PolicyError } from '../../src/policy/index.js';
+import { DEFAULT_LLM_PRICES, DEFAULT_PROTECT, DEFAULT_READ_DENYLIST, DEFAULT_SECRET_PATTERNS, loadPolicy, parsePolicy, PolicyError } from '../../src/policy/index.js';
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-policy-'));
@@ -18,9 +18,20 @@ describe('parsePolicy', () => {
       budget: { maxIterations: 5, maxAttemptsPerProblem: 5 },
       guard: { protect: DEFAULT_PROTECT, allowEscapeHatches: false },
       repair: { maxPatchLines: 200, maxFiles: 10 },
+      llm: {
+        model: 'claude-sonnet-5-5',
+        maxTokens: 8192,
+        maxTurns: 8,
+        maxRetries: 3,
+        timeoutSec: 600,
+        prices: DEFAULT_LLM_PRICES,
+        secretPatterns: DEFAULT_SECRET_PATTERNS,
+        readDenylist: DEFAULT_READ_DENYLIST,
+      },
       git: { branch: 'fixloop/{runId}' },
       verify: {},
       flaky: { reruns: 2 },
+      goal: {},
       report: { dir: '.fixloop/runs/{runId}' },
     });
   });

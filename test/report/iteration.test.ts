@@ -3,7 +3,10 @@ import { iterationJson, renderIterationMarkdown } from '../../src/report/index.j
 import type { IterationRecord } from '../../src/model.js';
 import { blockedRecord, demoRecord, envDiff, passing, suiteRun, testCase, testRun } from './records.js';
 
-const SECTIONS = ['Executive summary', 'Test execution', 'Fixes', 'Attempts that did not land', 'Still failing', 'Technical challenges', 'Next steps'];
+const SECTIONS = [
+  'Executive summary', 'Test execution', 'Fixes', 'Attempts that did not land', 'Still failing',
+  'Coverage by category', 'Progress toward goal', 'Technical challenges', 'Next steps',
+];
 
 /** The body of one `## name` section. */
 function section(md: string, name: string): string {
@@ -23,7 +26,7 @@ const NOT_GREEN = /green|100%/i;
 describe('renderIterationMarkdown: the demo (missing readFileSync import fixed by codefix)', () => {
   const md = renderIterationMarkdown(demoRecord());
 
-  it('starts with the title and has the seven sections in order', () => {
+  it('starts with the title and has the nine sections in order', () => {
     expect(md.split('\n')[0]).toBe('# Iteration 1 — 20250301-100000-demo');
     expect([...md.matchAll(/^## (.+)$/gm)].map((m) => m[1])).toEqual(SECTIONS);
   });
@@ -83,6 +86,46 @@ describe('renderIterationMarkdown: the demo (missing readFileSync import fixed b
     expect(section(md, 'Still failing')).toBe('Nothing: every executed test passed and every test file loaded.');
     expect(section(md, 'Technical challenges')).toBe('None: every suite ran and no test was flaky.');
     expect(section(md, 'Next steps')).toBe('All suites are green.');
+  });
+});
+
+describe('renderIterationMarkdown: categories and goal', () => {
+  it('says when no categories or goal are configured', () => {
+    const md = renderIterationMarkdown(demoRecord());
+    expect(section(md, 'Coverage by category')).toBe('No categories are configured (policy `categories`: name → globs of test files); the per-suite totals are under Test execution.');
+    expect(section(md, 'Progress toward goal')).toBe('No goal is set (policy `goal.expectedTests`).');
+  });
+
+  it('counts tests, load errors and pass rate per category, first matching glob wins, unmatched files in their own row', () => {
+    const rec: IterationRecord = { ...blockedRecord(), categories: { pricing: ['test/price.test.ts'], shop: ['test/cart.test.ts', 'test/price.test.ts'], legacy: ['test/legacy.test.ts'], empty: ['test/none/**'] } };
+    expect(section(renderIterationMarkdown(rec), 'Coverage by category').split('\n')).toEqual([
+      '| Category | Tests | Passed | Failed | Skipped | Files failed to load | Pass rate |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| pricing | 2 | 0 | 2 | 0 | 0 | 0% |',
+      '| shop | 4 | 0 | 1 | 3 | 0 | 0% |',
+      '| legacy | 0 | 0 | 0 | 0 | 1 | not run |',
+      '| empty | 0 | 0 | 0 | 0 | 0 | not run |',
+      '| (no category) | 10 | 10 | 0 | 0 | 0 | 100% |',
+    ]);
+  });
+
+  it('shows executed, passed and not-yet-located tests against the goal, with what discovery counted', () => {
+    const rec: IterationRecord = {
+      ...blockedRecord(),
+      expectedTests: 123,
+      discovery: [{ suite: 'unit', count: 17 }, { suite: 'e2e', reason: 'jest lists test files, not tests (--listTests)' }],
+    };
+    expect(section(renderIterationMarkdown(rec), 'Progress toward goal').split('\n')).toEqual([
+      '- **Executed:** 13 of 123 expected tests (10.5%).',
+      '- **Passed:** 10 of 123 expected tests (8.1%); pass rate of the executed ones 76.9%.',
+      '- **Not yet located:** 110 expected tests did not execute (1 test file failed to load).',
+      '',
+      '| Suite | Tests it would run (counted without running) |',
+      '| --- | --- |',
+      '| unit | 17 |',
+      '| e2e | could not count: jest lists test files, not tests (--listTests) |',
+    ]);
+    expect((iterationJson(rec) as { goal: unknown }).goal).toEqual({ expected: 123, executed: 13, passed: 10, notLocated: 110 });
   });
 });
 
