@@ -1,5 +1,7 @@
-// Regenerates docs/policy.schema.json from the zod schema: `npm run schema`.
+// Regenerates docs/policy.schema.json and docs/iteration.schema.json from their zod schemas: `npm run schema`.
 import { writeFileSync } from 'node:fs';
 import { policyJsonSchema } from '../src/policy/index.js';
+import { iterationReportJsonSchema } from '../src/report/index.js';
 
 writeFileSync(new URL('../docs/policy.schema.json', import.meta.url), `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+writeFileSync(new URL('../docs/iteration.schema.json', import.meta.url), `${JSON.stringify(iterationReportJsonSchema(), null, 2)}\n`);

@@ -3,3 +3,4 @@ export { SCHEMA_VERSION } from './iteration-json.js';
 export { writeIterationReport } from './write.js';
 export { isGreen, newlyPassing } from './facts.js';
 export { writeRunSummary, renderSummaryMarkdown, renderSummaryHtml, progressChart, progressPoints, type SummaryInput } from './summary.js';
+export { IterationReportSchema, iterationReportJsonSchema, type IterationReport } from './iteration-schema.js';

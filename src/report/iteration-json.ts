@@ -4,6 +4,7 @@ import type { Attempt, Failure, IterationRecord, SourceLocation, SuiteRun, TestR
 import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, newlyPassing, suiteStatus, type ReportOptions,
 } from './facts.js';
+import type { IterationReport } from './iteration-schema.js';
 import { progressJson } from './progress.js';
 
 export const SCHEMA_VERSION = 1;
@@ -49,7 +50,7 @@ function verdictOf(a: Attempt | undefined) {
   return v ? { kind: v.kind, fixed: v.fixed, broke: v.broke, stillFailing: v.stillFailing, summary: v.summary } : null;
 }
 
-export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): object {
+export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): IterationReport {
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: rec.runId,

@@ -2,6 +2,7 @@
 // number of tests. Counted from the recorded run only.
 import picomatch from 'picomatch';
 import type { IterationRecord, TestRun } from '../model.js';
+import type { IterationReport } from './iteration-schema.js';
 import { code, plural, table } from './markdown.js';
 
 export interface CategoryRow {
@@ -88,7 +89,7 @@ export function goalSection(rec: IterationRecord): string {
 }
 
 /** The same facts for iteration-N.json. */
-export function progressJson(rec: IterationRecord): object {
+export function progressJson(rec: IterationRecord): Pick<IterationReport, 'categories' | 'goal' | 'discovery'> {
   return {
     categories: rec.categories ? categoryRows(rec.after, rec.categories) : null,
     goal: goalProgress(rec),

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLoop, LoopError } from '../../src/loop/index.js';
+import { IterationReportSchema } from '../../src/report/index.js';
 import type { Candidate } from '../../src/model.js';
 import type { PatchProvider } from '../../src/repair/types.js';
 import { DEMO_APP, demoRepo, makeVitestRepo, sh } from '../helpers/git-repo.js';
@@ -67,6 +68,8 @@ describe('createLoop on the demo app', () => {
     expect(summary.reports).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html'].map((f) => path.join(runDir, f)));
     expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toContain('The run ended green after 1 iteration because every suite is green');
     expect(readFileSync(summary.reports[0], 'utf8')).toContain('all 30 executed tests passed (100%)');
+    const json = IterationReportSchema.parse(JSON.parse(readFileSync(summary.reports[1], 'utf8')));
+    expect([json.green, json.totals.after.passed, json.fixes.length]).toEqual([true, 30, 1]);
     const journal = readFileSync(path.join(runDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal).toEqual(events);
   });

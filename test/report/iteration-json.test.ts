@@ -69,3 +69,23 @@ describe('iterationJson', () => {
     expect(doc(demoRecord(), { expectedTests: 30 })).toMatchObject({ green: false, expectedTests: 30 });
   });
 });
+
+describe('the iteration report JSON Schema', () => {
+  it('every document the records produce parses with the strict zod schema', async () => {
+    const { IterationReportSchema } = await import('../../src/report/index.js');
+    const { blockedRecord, demoRecord } = await import('./records.js');
+    const withEverything = { ...blockedRecord(), flaky: [{ id: 'x', history: ['failed' as const, 'passed' as const] }], categories: { all: ['**'] }, expectedTests: 20, discovery: [{ suite: 'unit', count: 17 }] };
+    for (const rec of [demoRecord(), blockedRecord(), withEverything]) {
+      const result = IterationReportSchema.safeParse(JSON.parse(JSON.stringify(iterationJson(rec, { expectedTests: rec.expectedTests }))));
+      expect(result.success ? 'valid' : result.error.issues).toBe('valid');
+    }
+  });
+
+  it('docs/iteration.schema.json is the schema generated from zod (run `npm run schema` after changing it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { iterationReportJsonSchema } = await import('../../src/report/index.js');
+    const onDisk = JSON.parse(readFileSync(new URL('../../docs/iteration.schema.json', import.meta.url), 'utf8'));
+    expect(onDisk).toEqual(iterationReportJsonSchema());
+    expect(onDisk.additionalProperties).toBe(false);
+  });
+});
