@@ -20,7 +20,9 @@ Options for run:
   --policy FILE         policy file (default ./loop.policy.json, else derived from package.json)
   --max-iterations N    stop after N iterations (overrides budget.maxIterations)
   --json                one JSON event per line on stdout; progress stays on stderr
-  --no-llm              deterministic providers only
+  --no-llm              deterministic providers only (the LLM provider runs only with ANTHROPIC_API_KEY set)
+  --record DIR          save every exchange with the model (key and secrets redacted)
+  --replay DIR          answer from a recording instead of the network
   --worktree            run even with uncommitted changes: HEAD is tested, your files are left as they are
   -h, --help            this text
   --version             the version
@@ -30,6 +32,7 @@ Exit codes: 0 suites green · 1 failures remain · 2 usage or policy error · 3 
 export const EXIT = { green: 0, failing: 1, usage: 2, blocked: 3, interrupted: 130 } as const;
 
 export function exitCodeFor(summary: RunSummary): number {
+  if (summary.status === 'error') return EXIT.usage;
   return summary.status === 'green' ? 0 : summary.status === 'blocked' ? 3 : summary.status === 'interrupted' ? 130 : 1;
 }
 
@@ -39,6 +42,7 @@ interface RunFlags {
   maxIterations?: number;
   json: boolean;
   worktree?: boolean;
+  llm?: { disabled?: boolean; record?: string; replay?: string };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         'no-llm': { type: 'boolean', default: false },
         worktree: { type: 'boolean', default: false },
+        record: { type: 'string' },
+        replay: { type: 'string' },
         run: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
@@ -78,7 +84,15 @@ export async function main(argv: string[]): Promise<number> {
     maxIterations = Number(values['max-iterations']);
     if (!Number.isInteger(maxIterations) || maxIterations < 1) return usageError(`--max-iterations must be a positive whole number, not "${values['max-iterations']}"`);
   }
-  const flags: RunFlags = { cwd: process.cwd(), policy: values.policy, maxIterations, json: values.json, worktree: values.worktree };
+  if (values.record && values.replay) return usageError('--record and --replay cannot be used together');
+  const flags: RunFlags = {
+    cwd: process.cwd(),
+    policy: values.policy,
+    maxIterations,
+    json: values.json,
+    worktree: values.worktree,
+    llm: { disabled: values['no-llm'], record: values.record, replay: values.replay },
+  };
   switch (command) {
     case 'run':
       return (await runCommand(flags)).code;
@@ -110,7 +124,7 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
     process.once('SIGINT', () => process.exit(EXIT.interrupted));
   };
   process.once('SIGINT', onSigint);
-  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree });
+  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm });
   try {
     for await (const event of loop.run()) {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -158,6 +172,10 @@ export function describe(e: LoopEvent): string | undefined {
         : `  suite ${e.suite}: ${formatTotals(e.totals)} (${(e.durationMs / 1000).toFixed(1)}s)`;
     case 'discovery:end':
       return e.suites.map((d) => `  discovery: ${d.suite} would run ${d.count ?? '?'} tests${d.reason ? ` (${d.reason})` : ''}`).join('\n');
+    case 'llm:usage':
+      return `    llm: ${e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens} prompt / ${e.outputTokens} answer tokens ($${e.costUSD.toFixed(4)})`;
+    case 'llm:notice':
+      return `    llm ${e.kind}: ${e.message}`;
     case 'flaky:found':
       return e.tests.map((t) => `  flaky, not repaired: ${t.id} (${t.history.join(' → ')})`).join('\n');
     case 'problem:found':
@@ -185,6 +203,8 @@ export function describe(e: LoopEvent): string | undefined {
     case 'run:end':
       return [
         `run ended: ${e.status} (${e.stopReason}); ${formatTotals(e.totalsBefore)} → ${formatTotals(e.totalsAfter)}`,
+        ...(e.error ? [`error: ${e.error}`] : []),
+        ...(e.llm ? [`model: ${e.llm.requests} requests, $${e.llm.costUSD.toFixed(2)}`] : []),
         e.commits.length ? `${e.commits.length} commit${e.commits.length === 1 ? '' : 's'} on ${e.branch}` : 'no commits',
         `reports: ${e.reportDir}`,
       ].join('\n');

@@ -200,6 +200,7 @@ export interface Attempt {
 }
 
 export type StopReason =
+  | 'fatal'
   | 'green'
   | 'max-iterations'
   | 'no-progress'
@@ -246,9 +247,25 @@ export interface IterationRecord {
   discovery?: Discovery[];
 }
 
+/** What the LLM provider spent in a run. */
+export interface LlmSpend {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUSD: number;
+  /** Share of prompt tokens served from the prompt cache. */
+  cacheHitShare: number;
+}
+
 export interface RunSummary {
   runId: string;
-  status: 'green' | 'failing' | 'blocked' | 'interrupted';
+  status: 'green' | 'failing' | 'blocked' | 'interrupted' | 'error';
+  /** Why the run stopped with status "error" (a provider that cannot go on, e.g. a rejected API key). */
+  error?: string;
+  /** Absent when no LLM provider took part. */
+  llm?: LlmSpend;
   stopReason: StopReason;
   branch: string;
   iterations: number;
@@ -276,6 +293,8 @@ export type LoopEvent = EventBase &
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
     | { type: 'discovery:end'; suites: Discovery[] }
+    | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }
+    | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
@@ -288,7 +307,7 @@ export type LoopEvent = EventBase &
     | { type: 'provider:error'; iteration: number; problemId: string; provider: string; message: string }
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
     | { type: 'budget:spent'; budget: string; limit: number }
-    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
+    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
   );
 
 export type LoopEventType = LoopEvent['type'];

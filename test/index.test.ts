@@ -5,7 +5,9 @@ describe('the SDK entry point', () => {
   it('exports exactly the documented runtime API', () => {
     expect(Object.keys(sdk).sort()).toEqual(
       [
-        'CodefixProvider', 'DEFAULT_PROTECT', 'LoopError', 'PolicyError', 'PolicySchema', 'RepoError', 'VitestAdapter',
+        'BudgetExhaustedError', 'CodefixProvider', 'DEFAULT_PROTECT', 'IterationReportSchema', 'LlmProvider', 'LoopError', 'PolicyError',
+        'PolicySchema', 'ProviderFatalError', 'RepoError', 'VitestAdapter', 'discoverTests', 'listRuns', 'llmProviderFromPolicy', 'runStatus',
+        'writeRunSummary',
         'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders',
         'groupProblems', 'guardPatch', 'iterationJson', 'loadPolicy', 'parsePolicy', 'patchDiff', 'policyJsonSchema',
         'renderIterationMarkdown', 'revertPatch', 'runSuites', 'scopeFor', 'verifyCandidate', 'writeIterationReport',

@@ -6,6 +6,8 @@ import { contextFor } from '../analysis/index.js';
 import type { Attempt, CodeContext, CommitRecord, FlakyTest, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { defaultProviders } from '../repair/index.js';
+import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
+import { llmProviderFromPolicy, type LlmEvent, type LlmProvider } from '../repair/llm/index.js';
 import type { PatchProvider } from '../repair/types.js';
 import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.js';
 import { discoverTests, runSuites } from '../runners/index.js';
@@ -34,6 +36,8 @@ export interface LoopOptions {
    * they are left exactly as they are (and are not part of what is tested).
    */
   worktree?: boolean;
+  /** The built-in LLM provider (used when `providers` is not given and ANTHROPIC_API_KEY or a replay is there). */
+  llm?: { disabled?: boolean; record?: string; replay?: string };
 }
 
 export interface Loop {
@@ -98,7 +102,14 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const onCurrent = policy.git.branch === 'current';
   let branch = (onCurrent ? 'fixloop/{runId}' : policy.git.branch).replaceAll('{runId}', runId);
   const workDir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work');
-  const providers = options.providers ?? defaultProviders();
+  let llm: LlmProvider | undefined;
+  try {
+    llm = options.providers ? undefined : llmProviderFromPolicy(policy, { ...options.llm, disabled: options.llm?.disabled, onEvent: (e) => emitLlm(emit, e) });
+  } catch (err) {
+    // A prompt template or price table that cannot work is a policy problem: say so before anything starts.
+    throw new LoopError((err as Error).message, 2);
+  }
+  const providers = options.providers ?? [...defaultProviders(), ...(llm ? [llm] : [])];
   const startedAt = new Date().toISOString();
   const flaky = new Set<string>();
   const flakyTests: FlakyTest[] = [];
@@ -112,6 +123,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   let first: TestRun | undefined;
   let baseline: TestRun | undefined;
   let open: IterationRecord | undefined;
+  let fatal: string | undefined;
   const records: IterationRecord[] = [];
 
   async function endIteration(record: IterationRecord, after: TestRun): Promise<void> {
@@ -140,6 +152,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       iterations = iteration;
       emit({ type: 'iteration:start', iteration });
+      llm?.resume(); // an outage pauses the model for the rest of an iteration, not for the run
       // After a commit the verification run of the new head is the truth; no need to run again.
       const before: TestRun = baseline ?? (await runAllSuites(policy, workDir, iteration, logDir, options, emit));
       first ??= before;
@@ -194,9 +207,17 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       if (iteration === maxIterations) emit({ type: 'budget:spent', budget: 'maxIterations', limit: maxIterations });
     }
   } catch (err) {
-    // An interruption rejects whatever step was running (a suite run, a verification); anything else is a crash.
-    if (!options.signal?.aborted) throw err;
-    stopReason = 'interrupted';
+    // An interruption rejects whatever step was running (a suite run, a verification); a spent model
+    // budget or a provider that cannot go on ends the run cleanly; anything else is a crash.
+    if (err instanceof BudgetExhaustedError) {
+      stopReason = 'budget';
+      emit({ type: 'budget:spent', budget: err.budget, limit: err.limit });
+    } else if (err instanceof ProviderFatalError) {
+      stopReason = 'fatal';
+      fatal = err.message;
+    } else if (options.signal?.aborted) {
+      stopReason = 'interrupted';
+    } else throw err;
     if (open && !open.endedAt) await endIteration(open, open.after);
     baseline = open?.after ?? baseline;
   } finally {
@@ -226,7 +247,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const after = baseline ?? first;
   const empty = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
   const status: RunSummary['status'] =
-    stopReason === 'interrupted' ? 'interrupted' : stopReason === 'blocked' ? 'blocked' : stopReason === 'green' ? 'green' : 'failing';
+    stopReason === 'interrupted' ? 'interrupted' : stopReason === 'blocked' ? 'blocked' : stopReason === 'green' ? 'green' : stopReason === 'fatal' ? 'error' : 'failing';
+  const llmSpend = llm && llm.budget.spent.requests > 0 ? { ...llm.budget.spent, cacheHitShare: llm.budget.cacheHitShare } : undefined;
   const summary: RunSummary = {
     runId,
     status,
@@ -240,12 +262,16 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     reports,
     startedAt,
     endedAt: new Date().toISOString(),
+    ...(fatal ? { error: fatal } : {}),
+    ...(llmSpend ? { llm: llmSpend } : {}),
   };
-  summary.reports.push(...(await writeRunSummary(reportDir, { summary, iterations: records, maxIterations })));
+  summary.reports.push(...(await writeRunSummary(reportDir, { summary, iterations: records, maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD })));
   emit({
     type: 'run:end',
     status,
     stopReason,
+    ...(fatal ? { error: fatal } : {}),
+    ...(llmSpend ? { llm: llmSpend } : {}),
     commits: commits.map((c) => ({ sha: c.sha, message: c.message, files: c.files })),
     totalsBefore: summary.totalsBefore,
     totalsAfter: summary.totalsAfter,
@@ -254,6 +280,26 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     branch: summary.branch,
   });
   return summary;
+}
+
+/** The LLM provider's own events, as loop events (usage in plain numbers; notices as text). */
+function emitLlm(emit: Emit, e: LlmEvent): void {
+  if (e.type === 'llm:usage') {
+    const u = e.usage;
+    emit({
+      type: 'llm:usage',
+      problemId: e.problemId,
+      turn: e.turn,
+      inputTokens: u.input_tokens ?? 0,
+      outputTokens: u.output_tokens ?? 0,
+      cacheReadTokens: u.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+      costUSD: e.costUSD,
+    });
+  } else if (e.type !== 'llm:request') {
+    const message = e.type === 'llm:invalid-call' ? `${e.tool}: ${e.reason}` : e.type === 'llm:outage' ? e.message : e.reason;
+    emit({ type: 'llm:notice', problemId: e.problemId, kind: e.type.slice(4) as 'outage' | 'paused' | 'invalid-call' | 'gave-up', message });
+  }
 }
 
 async function runAllSuites(policy: Policy, cwd: string, iteration: number, logDir: string, options: LoopOptions, emit: Emit): Promise<TestRun> {

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import type { Attempt, Candidate, CodeContext, CommitRecord, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
+import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { verifyCandidate } from '../verify/index.js';
@@ -78,7 +79,8 @@ export async function repairProblem(
             next = await candidates.next();
           } catch (err) {
             // A provider that throws is reported and the next one is asked; only its own failure is caught here.
-            if (ctx.signal?.aborted) throw err;
+            // A spent budget or a provider that cannot go on (bad key) ends the run instead.
+            if (ctx.signal?.aborted || err instanceof BudgetExhaustedError || err instanceof ProviderFatalError) throw err;
             emit({ type: 'provider:error', iteration, problemId: problem.id, provider: provider.name, message: (err as Error).message });
             exhausted = true;
             break;

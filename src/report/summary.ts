@@ -10,6 +10,22 @@ export interface SummaryInput {
   summary: RunSummary;
   iterations: IterationRecord[];
   maxIterations: number;
+  /** The policy's model budgets, when set. */
+  maxTokens?: number;
+  maxCostUSD?: number;
+}
+
+/** Budget rows: iterations, wall time, and what the model cost (from the provider's own accounting). */
+function budgetRows(input: SummaryInput): string[][] {
+  const { summary } = input;
+  const llm = summary.llm;
+  const tokens = llm ? llm.inputTokens + llm.outputTokens + llm.cacheReadTokens + llm.cacheWriteTokens : 0;
+  return [
+    ['iterations', String(summary.iterations), String(input.maxIterations)],
+    ['wall time', wallTime(summary), 'none'],
+    ['tokens', llm ? `${tokens} in ${plural(llm.requests, 'request')} (${Math.round(llm.cacheHitShare * 100)}% of prompt tokens from the cache)` : '0 (no model was called)', input.maxTokens === undefined ? 'none' : String(input.maxTokens)],
+    ['cost', `$${(llm?.costUSD ?? 0).toFixed(2)}`, input.maxCostUSD === undefined ? 'none' : `$${input.maxCostUSD.toFixed(2)}`],
+  ];
 }
 
 const STOP_REASONS: Record<StopReason, string> = {
@@ -18,7 +34,8 @@ const STOP_REASONS: Record<StopReason, string> = {
   'no-progress': 'an iteration committed no fix although candidates were tried',
   'nothing-fixable': 'no provider offered a candidate for the remaining problems',
   blocked: 'no suite could be run',
-  budget: 'a budget was spent',
+  budget: 'a token or cost budget of the model was spent',
+  fatal: 'a provider could not go on',
   interrupted: 'the run was interrupted',
 };
 
@@ -57,13 +74,8 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     out.push(`### ${i + 1}. ${subject(c.message)}`, '', `Iteration ${c.iteration} · commit ${code(shortSha(c.sha))} · provider ${code(c.provider)} · ${c.files.map(code).join(', ')}`, '');
     if (attempt?.diff) out.push(fence(attempt.diff, 'diff'), '');
   });
-  out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], [
-    ['iterations', String(summary.iterations), String(input.maxIterations)],
-    ['wall time', wallTime(summary), 'none'],
-    ['tokens', '0 (no model was called)', 'none'],
-    ['cost', '$0.00', 'none'],
-  ]), '');
-  out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.`, '');
+  out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
+  out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
   out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
   return out.join('\n');
 }
@@ -129,9 +141,9 @@ ${progressChart(points)}
 <h2>Fixes</h2>
 ${summary.commits.length ? `<table><thead><tr><th>Iteration</th><th>Commit</th><th>Message</th><th>Provider</th><th>Files</th></tr></thead><tbody>${fixes}</tbody></table>` : '<p>No fix was committed.</p>'}
 <h2>Budget spent</h2>
-<table><tbody><tr><td>iterations</td><td>${summary.iterations} of ${input.maxIterations}</td></tr><tr><td>wall time</td><td>${esc(wallTime(summary))}</td></tr><tr><td>tokens</td><td>0 (no model was called)</td></tr><tr><td>cost</td><td>$0.00</td></tr></tbody></table>
+<table><thead><tr><th>Budget</th><th>Spent</th><th>Limit</th></tr></thead><tbody>${budgetRows(input).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>
 <h2>Stop reason</h2>
-<p><code>${esc(summary.stopReason)}</code>: ${esc(STOP_REASONS[summary.stopReason])}.</p>
+<p><code>${esc(summary.stopReason)}</code>: ${esc(STOP_REASONS[summary.stopReason])}.${summary.error ? ` ${esc(summary.error)}` : ''}</p>
 <h2>Iteration reports</h2>
 <ul>${reports}</ul>
 </body></html>

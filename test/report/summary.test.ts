@@ -60,6 +60,26 @@ describe('run summary (Markdown)', () => {
   });
 });
 
+describe('run summary: model spend', () => {
+  it('shows tokens, requests, cache share and cost against the policy limits, and a fatal stop with its error', () => {
+    const run = greenRun();
+    const md = renderSummaryMarkdown({
+      ...run,
+      maxTokens: 200_000,
+      maxCostUSD: 2,
+      summary: {
+        ...run.summary,
+        status: 'error',
+        stopReason: 'fatal',
+        error: 'The API key was rejected (401): set ANTHROPIC_API_KEY.',
+        llm: { requests: 3, inputTokens: 1000, outputTokens: 500, cacheReadTokens: 3000, cacheWriteTokens: 1000, costUSD: 0.0421, cacheHitShare: 0.6 },
+      },
+    });
+    expect(md).toContain('| tokens | 5500 in 3 requests (60% of prompt tokens from the cache) | 200000 |\n| cost | $0.04 | $2.00 |');
+    expect(md).toContain('`fatal`: a provider could not go on. The API key was rejected (401): set ANTHROPIC_API_KEY.');
+  });
+});
+
 describe('run summary (HTML)', () => {
   it('is self-contained: no script, no external resource, every text escaped', () => {
     const run = greenRun();

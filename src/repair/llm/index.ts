@@ -7,7 +7,7 @@ export { LlmBudget, type LlmSpend, type UsageLike } from './budget.js';
 export { LlmProvider, estimateTokens, type LlmEvent, type LlmProviderOptions } from './provider.js';
 export { OutageError } from './client.js';
 export { loadPrompts, PromptTemplate, PromptTemplateError, DEFAULT_PROMPTS_DIR, type Prompts } from './prompts.js';
-export { candidateFrom, ProposePatchSchema, COMMIT_TYPES, type ProposePatch } from './propose.js';
+export { candidateFrom, ProposePatchSchema, type ProposePatch } from './propose.js';
 export { firstMessage, LLM_CONTEXT_BUDGET, type ContextMode } from './first-message.js';
 export { TOOLS, runTool } from './tools.js';
 export { recordingFetch, replayFetch, ReplayExhaustedError, type Exchange } from './recording.js';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Candidate, FileChange, Problem } from '../../model.js';
 import { resolveInside } from './paths.js';
+import { COMMIT_TYPES } from '../../vcs/message.js';
 
-export const COMMIT_TYPES = ['fix', 'feat', 'refactor', 'perf', 'test', 'docs', 'build', 'ci', 'chore', 'style', 'revert'] as const;
 
 export const ProposePatchSchema = z.strictObject({
   rationale: z.string().trim().min(1),
