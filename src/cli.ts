@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { prepareDemoRepo } from './demo.js';
+import { InitError, initPolicy } from './init.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLoop, LoopError, runStatus } from './loop/index.js';
@@ -11,6 +12,7 @@ import { RepoError, formatTotals, repoRoot } from './vcs/index.js';
 const USAGE = `Usage: fixloop <command> [options]
 
 Commands:
+  init [--force]   detect the test runners and write a starting loop.policy.json
   run              run the fix loop in the current git repository
   status           the current or last run: state, iteration, problems, fixes, tests
   report [--run ID]  print a run's summary report (default: the last run)
@@ -58,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         'no-llm': { type: 'boolean', default: false },
         worktree: { type: 'boolean', default: false },
         record: { type: 'string' },
+        force: { type: 'boolean', default: false },
         replay: { type: 'string' },
         run: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -96,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return (await runCommand(flags)).code;
+    case 'init':
+      return initCommand(flags.cwd, values.force);
     case 'status':
       return statusCommand(flags.cwd, values.run, values.json);
     case 'report':
@@ -216,6 +221,21 @@ export function describe(e: LoopEvent): string | undefined {
 function indentTail(tail: string, lines = 15): string {
   const kept = tail.trimEnd().split('\n').slice(-lines).filter((l) => l.trim() !== '');
   return kept.length ? `\n${kept.map((l) => `    | ${l}`).join('\n')}` : '';
+}
+
+async function initCommand(cwd: string, force: boolean): Promise<number> {
+  try {
+    const { file, policy, notes } = initPolicy(await repoRoot(cwd).catch(() => cwd), { force });
+    process.stderr.write(`${notes.map((n) => `found ${n}`).join('\n')}\nwrote ${file}\n`);
+    process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof InitError) {
+      process.stderr.write(`fixloop: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    return reportError(err);
+  }
 }
 
 async function statusCommand(cwd: string, runId: string | undefined, json: boolean): Promise<number> {

@@ -118,6 +118,7 @@ export const LlmSchema = z
 
 export const PolicySchema = z.strictObject({
   $schema: z.string().optional(),
+  $comment: z.string().optional().describe('Free text for people reading the file; ignored.'),
   suites: z.array(SuiteSchema).min(1).describe('The test suites the loop runs and keeps green.'),
   budget: z
     .strictObject({

@@ -110,6 +110,19 @@ const FAILING = {
   'test/price.test.ts': "import { expect, it } from 'vitest';\nimport { total } from '../src/price';\nit('adds', () => { expect(total(1, 2)).toBe(3); });\nit('adds zero', () => { expect(total(0, 0)).toBe(1); });\n",
 };
 
+describe('fixloop init', () => {
+  it('writes loop.policy.json at the repository root (exit 0), then refuses to overwrite it (exit 2)', async () => {
+    const repo = makeVitestRepo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest run' } }), 'src/a.ts': 'export {};\n' });
+    const first = await fixloop(path.join(repo, 'src'), ['init']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`found npm test: package.json script "vitest run" → vitest\nwrote ${path.join(repo, 'loop.policy.json')}\n`);
+    expect(JSON.parse(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8')).suites).toEqual([{ name: 'test', command: 'npm test', format: 'vitest', timeoutSec: 600 }]);
+    const again = await fixloop(repo, ['init']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(`fixloop: ${path.join(repo, 'loop.policy.json')} already exists; pass --force to replace it.\n`);
+  });
+});
+
 describe('fixloop status, report and --worktree', () => {
   it('status and report describe the last run from its journal; an unknown run id is a usage error', async () => {
     const repo = makeVitestRepo(FAILING);
