@@ -149,7 +149,14 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     const discovery = expectedTests === undefined ? undefined : await discoverTests(policy.suites, { cwd: workDir, signal: options.signal });
     if (discovery) emit({ type: 'discovery:end', suites: discovery });
 
+    const maxWall = policy.budget.maxWallMinutes;
+    const wallSpent = () => maxWall !== undefined && Date.now() - Date.parse(startedAt) > maxWall * 60_000;
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
+      if (iteration > 1 && wallSpent()) {
+        stopReason = 'budget';
+        emit({ type: 'budget:spent', budget: 'maxWallMinutes', limit: maxWall! });
+        break;
+      }
       iterations = iteration;
       emit({ type: 'iteration:start', iteration });
       llm?.resume(); // an outage pauses the model for the rest of an iteration, not for the run
@@ -171,7 +178,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests], categories: policy.categories, expectedTests, discovery });
 
       for (const problem of problems) {
-        if (options.signal?.aborted) break;
+        if (options.signal?.aborted || wallSpent()) break;
         if (stillFailing(problem, before, current).length === 0) continue; // an earlier fix this iteration solved it
         const history = attemptsByProblem.get(problem.id) ?? [];
         attemptsByProblem.set(problem.id, history);
@@ -198,6 +205,11 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       }
       if (isGreen(current, { expectedTests })) {
         stopReason = 'green';
+        break;
+      }
+      if (wallSpent()) {
+        stopReason = 'budget';
+        emit({ type: 'budget:spent', budget: 'maxWallMinutes', limit: maxWall! });
         break;
       }
       if (record.commits.length === 0) {

@@ -129,6 +129,11 @@ export const PolicySchema = z.strictObject({
         .positive()
         .default(5)
         .describe('Candidates tried for one problem in a run before it is parked.'),
+      maxWallMinutes: z
+        .number()
+        .positive()
+        .optional()
+        .describe('Wall time of the run; checked before each iteration and each problem (a step under way finishes).'),
       maxTokens: z.number().int().positive().optional().describe('Model tokens (input, output and cache) the run may spend in total; checked before every LLM request.'),
       maxCostUSD: z.number().positive().optional().describe('US dollars the run may spend on the model, priced with llm.prices; checked before every LLM request.'),
     })

@@ -210,6 +210,17 @@ describe('createLoop with plugged-in providers', () => {
     expect((await loop.result).commits).toHaveLength(1);
   });
 
+  it('stops with stop reason "budget" when budget.maxWallMinutes is spent, before repairing anything', async () => {
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 0 }, budget: { maxWallMinutes: 0.001 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy });
+    const loop = createLoop({ cwd: repo, providers: [scripted('manual', { 'src/counter.ts': COUNTER_FIXED })] });
+    const events = await collect(loop);
+    expect(events.find((e) => e.type === 'budget:spent')).toMatchObject({ budget: 'maxWallMinutes', limit: 0.001 });
+    expect(events.some((e) => e.type === 'candidate:proposed')).toBe(false);
+    const summary = await loop.result;
+    expect([summary.status, summary.stopReason]).toEqual(['failing', 'budget']);
+  });
+
   it('stops as nothing-fixable when no provider proposes anything', async () => {
     const repo = makeVitestRepo(COUNTER);
     const loop = createLoop({ cwd: repo, providers: [] });
