@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { prepareDemoRepo } from './demo.js';
 import { InitError, initPolicy } from './init.js';
+import { terminalApprover } from './supervise.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLoop, LoopError, runStatus } from './loop/index.js';
@@ -25,6 +26,7 @@ Options for run:
   --no-llm              deterministic providers only (the LLM provider runs only with ANTHROPIC_API_KEY set)
   --record DIR          save every exchange with the model (key and secrets redacted)
   --replay DIR          answer from a recording instead of the network
+  --supervised          show each verified candidate (diff, verdict, provider) and ask: accept, reject, skip problem, stop
   --worktree            run even with uncommitted changes: HEAD is tested, your files are left as they are
   -h, --help            this text
   --version             the version
@@ -44,6 +46,7 @@ interface RunFlags {
   maxIterations?: number;
   json: boolean;
   worktree?: boolean;
+  supervised?: boolean;
   llm?: { disabled?: boolean; record?: string; replay?: string };
 }
 
@@ -61,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
         worktree: { type: 'boolean', default: false },
         record: { type: 'string' },
         force: { type: 'boolean', default: false },
+        supervised: { type: 'boolean', default: false },
         replay: { type: 'string' },
         run: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -94,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     maxIterations,
     json: values.json,
     worktree: values.worktree,
+    supervised: values.supervised,
     llm: { disabled: values['no-llm'], record: values.record, replay: values.replay },
   };
   switch (command) {
@@ -129,7 +134,8 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
     process.once('SIGINT', () => process.exit(EXIT.interrupted));
   };
   process.once('SIGINT', onSigint);
-  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm });
+  const approver = flags.supervised ? terminalApprover() : undefined;
+  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm, approver });
   try {
     for await (const event of loop.run()) {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -142,6 +148,7 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
     return { code: reportError(err) };
   } finally {
     process.off('SIGINT', onSigint);
+    approver?.close();
   }
 }
 
@@ -191,6 +198,8 @@ export function describe(e: LoopEvent): string | undefined {
       return `    rejected: ${e.reason}`;
     case 'candidate:verified':
       return `    verified — ${e.summary}`;
+    case 'candidate:decision':
+      return `    decision: ${e.decision}`;
     case 'fix:committed':
       return `    committed ${e.sha.slice(0, 7)} ${e.message.split('\n')[0]}`;
     case 'commit:failed':

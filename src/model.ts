@@ -184,6 +184,9 @@ export interface CommitRecord {
   iteration: number;
 }
 
+/** What a person (or an SDK Approver) decides about a verified candidate. */
+export type Decision = 'accept' | 'reject' | 'skip' | 'stop';
+
 export type AttemptOutcome = 'committed' | 'rejected' | 'not-accepted' | 'error';
 
 export interface Attempt {
@@ -201,6 +204,7 @@ export interface Attempt {
 
 export type StopReason =
   | 'fatal'
+  | 'stopped'
   | 'green'
   | 'max-iterations'
   | 'no-progress'
@@ -300,6 +304,7 @@ export type LoopEvent = EventBase &
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
+    | { type: 'candidate:decision'; iteration: number; problemId: string; candidateId: string; decision: Decision }
     | { type: 'fix:committed'; iteration: number; problemId: string; candidateId: string; sha: string; message: string; files: string[] }
     | { type: 'commit:failed'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'branch:updated'; branch: string; ok: boolean; message: string }

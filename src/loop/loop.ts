@@ -19,7 +19,7 @@ import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { findFlaky } from './flaky.js';
 import { acquireLock } from './lock.js';
-import { repairProblem, type Emit, type RepairContext } from './repair.js';
+import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './repair.js';
 
 export interface LoopOptions {
   /** Any directory inside the repository to repair. */
@@ -38,6 +38,8 @@ export interface LoopOptions {
   worktree?: boolean;
   /** The built-in LLM provider (used when `providers` is not given and ANTHROPIC_API_KEY or a replay is there). */
   llm?: { disabled?: boolean; record?: string; replay?: string };
+  /** Supervised mode: decides about each verified candidate before it is committed. */
+  approver?: Approver;
 }
 
 export interface Loop {
@@ -114,7 +116,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const flaky = new Set<string>();
   const flakyTests: FlakyTest[] = [];
   const judged = new Set<string>();
-  const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit };
+  const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver };
   const commits: CommitRecord[] = [];
   const attemptsByProblem = new Map<string, Attempt[]>();
   const reports: string[] = [];
@@ -227,6 +229,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     } else if (err instanceof ProviderFatalError) {
       stopReason = 'fatal';
       fatal = err.message;
+    } else if (err instanceof StopRequested) {
+      stopReason = 'stopped';
     } else if (options.signal?.aborted) {
       stopReason = 'interrupted';
     } else throw err;
@@ -259,7 +263,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const after = baseline ?? first;
   const empty = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
   const status: RunSummary['status'] =
-    stopReason === 'interrupted' ? 'interrupted' : stopReason === 'blocked' ? 'blocked' : stopReason === 'green' ? 'green' : stopReason === 'fatal' ? 'error' : 'failing';
+    stopReason === 'interrupted' || stopReason === 'stopped' ? 'interrupted' : stopReason === 'blocked' ? 'blocked' : stopReason === 'green' ? 'green' : stopReason === 'fatal' ? 'error' : 'failing';
   const llmSpend = llm && llm.budget.spent.requests > 0 ? { ...llm.budget.spent, cacheHitShare: llm.budget.cacheHitShare } : undefined;
   const summary: RunSummary = {
     runId,

@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -27,6 +27,26 @@ export interface RepairContext {
   /** Test ids known to be flaky: never counted as broken by a candidate. */
   flaky: Set<string>;
   emit: Emit;
+  /** Supervised mode: asked before each verified candidate is committed. */
+  approver?: Approver;
+}
+
+export interface ApprovalRequest {
+  problem: Problem;
+  candidate: Candidate;
+  verdict: Verdict;
+  diff: string;
+}
+
+/** Decides about a verified candidate: commit it, reject it (the next is tried), skip the problem, or stop the run. */
+export type Approver = (request: ApprovalRequest) => Decision | Promise<Decision>;
+
+/** The person (or program) supervising the run asked it to stop. */
+export class StopRequested extends Error {
+  constructor() {
+    super('stopped by the approver');
+    this.name = 'StopRequested';
+  }
 }
 
 export interface RepairOutcome {
@@ -107,15 +127,28 @@ export async function repairProblem(
         );
         const winners = verified.filter((v) => ACCEPTED.has(v.verdict.kind) && v.verdict.run).sort(better);
         for (const v of verified) {
+          if (winners.includes(v)) continue;
           const { run: _run, targeted: _targeted, ...kept } = v.verdict;
-          if (winners[0] === v) continue;
-          const reason = ACCEPTED.has(v.verdict.kind) ? `${v.verdict.summary}; a candidate that fixes more (or the same with a smaller diff) was chosen` : v.verdict.summary;
-          record({ ...v.base, outcome: 'not-accepted', reason, verdict: kept });
+          record({ ...v.base, outcome: 'not-accepted', reason: v.verdict.summary, verdict: kept });
         }
-        if (winners[0]) {
-          const outcome = await commitCandidate(ctx, problem, winners[0], current, iteration);
-          record(outcome.attempt);
-          if (outcome.commit) return { attempts, commit: outcome.commit, run: winners[0].verdict.run };
+        // Best first; without an approver the first is committed. A person may reject it and see the next.
+        for (const [i, winner] of winners.entries()) {
+          const { run: _run, targeted: _targeted, ...kept } = winner.verdict;
+          const decision = ctx.approver ? await ctx.approver({ problem, candidate: winner.candidate, verdict: winner.verdict, diff: winner.base.diff }) : 'accept';
+          if (ctx.approver) emit({ type: 'candidate:decision', iteration, problemId: problem.id, candidateId: winner.candidate.id, decision });
+          if (decision === 'accept') {
+            for (const rest of winners.slice(i + 1)) {
+              const { run: _r, targeted: _t, ...restKept } = rest.verdict;
+              record({ ...rest.base, outcome: 'not-accepted', reason: `${rest.verdict.summary}; a candidate that fixes more (or the same with a smaller diff) was chosen`, verdict: restKept });
+            }
+            const outcome = await commitCandidate(ctx, problem, winner, current, iteration);
+            record(outcome.attempt);
+            if (outcome.commit) return { attempts, commit: outcome.commit, run: winner.verdict.run };
+            break;
+          }
+          record({ ...winner.base, outcome: 'rejected', reason: `${decision === 'reject' ? 'rejected' : decision === 'skip' ? 'problem skipped' : 'run stopped'} by the approver`, verdict: kept });
+          if (decision === 'skip') return { attempts };
+          if (decision === 'stop') throw new StopRequested();
         }
       }
     } finally {

@@ -36,6 +36,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   blocked: 'no suite could be run',
   budget: 'a token or cost budget of the model was spent',
   fatal: 'a provider could not go on',
+  stopped: 'the person supervising the run stopped it',
   interrupted: 'the run was interrupted',
 };
 

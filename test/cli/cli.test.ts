@@ -110,6 +110,38 @@ const FAILING = {
   'test/price.test.ts': "import { expect, it } from 'vitest';\nimport { total } from '../src/price';\nit('adds', () => { expect(total(1, 2)).toBe(3); });\nit('adds zero', () => { expect(total(0, 0)).toBe(1); });\n",
 };
 
+function fixloopWithInput(cwd: string, args: string[], input: string): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input);
+  });
+}
+
+describe('fixloop run --supervised', () => {
+  it('shows the verified candidate with its diff and commits it on "a"; an unknown answer is asked again', async () => {
+    const repo = demoRepo();
+    const { code, stderr } = await fixloopWithInput(repo, ['run', '--supervised'], 'yes\na\n');
+    expect(code).toBe(0);
+    expect(stderr).toContain('candidate: Update import from "./parse.js" (codefix)');
+    expect(stderr).toContain("+import { parseBoolean, parseInteger } from './parse.js';");
+    expect(stderr).toContain('"yes" is not one of a, r, s, t');
+    expect(stderr).toContain('decision: accept');
+    expect(stderr).toContain('run ended: green (green)');
+  });
+
+  it('stops without committing on "t", and when stdin ends without an answer', async () => {
+    for (const input of ['t\n', '']) {
+      const repo = demoRepo();
+      const { code, stderr } = await fixloopWithInput(repo, ['run', '--supervised'], input);
+      expect(code).toBe(130);
+      expect(stderr).toContain('run ended: interrupted (stopped)');
+      expect(sh(repo, 'git', ['branch', '--list', 'fixloop/*'])).toBe('');
+    }
+  });
+});
+
 describe('fixloop init', () => {
   it('writes loop.policy.json at the repository root (exit 0), then refuses to overwrite it (exit 2)', async () => {
     const repo = makeVitestRepo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest run' } }), 'src/a.ts': 'export {};\n' });
