@@ -212,6 +212,8 @@ export function describe(e: LoopEvent): string | undefined {
       return `    provider ${e.provider} failed: ${e.message}`;
     case 'iteration:end':
       return `iteration ${e.iteration} done: ${formatTotals(e.totals)}; ${e.commits} commit${e.commits === 1 ? '' : 's'}`;
+    case 'deploy:end':
+      return e.steps.map((d) => `  deploy ${d.name}: ${d.status}${d.status === 'ok' ? '' : ` (exit ${d.exitCode ?? 'none'})${indentTail(d.outputTail, 8)}`}`).join('\n');
     case 'budget:spent':
       return `budget spent: ${e.budget} = ${e.limit}`;
     case 'run:end':

@@ -203,6 +203,7 @@ export interface Attempt {
 }
 
 export type StopReason =
+  | 'deploy-failed'
   | 'fatal'
   | 'stopped'
   | 'green'
@@ -220,6 +221,18 @@ export interface Discovery {
   count?: number;
   /** Why it could not be counted, or what the count leaves out. */
   reason?: string;
+}
+
+/** One deploy command after an iteration. */
+export interface DeployResult {
+  name: string;
+  command: string;
+  /** blocked: the environment stopped it (daemon down, file lock, timeout, missing tool); failed: it ran and failed. */
+  status: 'ok' | 'blocked' | 'failed';
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  outputTail: string;
 }
 
 /** A failing test that passed when re-run: recorded, reported, never repaired. */
@@ -249,6 +262,8 @@ export interface IterationRecord {
   expectedTests?: number;
   /** Tests each suite would run, counted without running them (only when a goal is set). */
   discovery?: Discovery[];
+  /** The deploy stage after this iteration, when one ran. */
+  deploy?: DeployResult[];
 }
 
 /** What the LLM provider spent in a run. */
@@ -312,6 +327,7 @@ export type LoopEvent = EventBase &
     | { type: 'provider:error'; iteration: number; problemId: string; provider: string; message: string }
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
     | { type: 'budget:spent'; budget: string; limit: number }
+    | { type: 'deploy:end'; iteration: number; ok: boolean; steps: DeployResult[] }
     | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
   );
 

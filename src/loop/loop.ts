@@ -17,6 +17,7 @@ import { stillFailing } from '../verify/index.js';
 import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
+import { runDeploy } from './deploy.js';
 import { findFlaky } from './flaky.js';
 import { acquireLock } from './lock.js';
 import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './repair.js';
@@ -195,6 +196,10 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       }
       baseline = current;
 
+      if (policy.deploy && (policy.deploy.when === 'always' || isGreen(current, { expectedTests }))) {
+        record.deploy = await runDeploy(policy.deploy, workDir, options.signal);
+        emit({ type: 'deploy:end', iteration, ok: record.deploy.every((d) => d.status === 'ok'), steps: record.deploy });
+      }
       await endIteration(record, current);
 
       if (options.signal?.aborted) {
@@ -207,6 +212,10 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       }
       if (isGreen(current, { expectedTests })) {
         stopReason = 'green';
+        break;
+      }
+      if (policy.deploy?.stopOnFailure && record.deploy?.some((d) => d.status === 'failed')) {
+        stopReason = 'deploy-failed';
         break;
       }
       if (wallSpent()) {

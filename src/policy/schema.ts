@@ -207,6 +207,22 @@ export const PolicySchema = z.strictObject({
         .describe('How many tests the suites should execute; fewer executed is never called green, and the report shows the progress.'),
     })
     .prefault({}),
+  deploy: z
+    .strictObject({
+      commands: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            command: z.string().min(1).describe('Shell command, run at the root of the loop\'s checkout.'),
+            timeoutSec: z.number().positive().default(600),
+          }),
+        )
+        .min(1),
+      when: z.enum(['green', 'always']).default('green').describe('After an iteration that ends green (default), or after every iteration.'),
+      stopOnFailure: z.boolean().default(false).describe('Stop the loop when a deploy step fails (a blocker never stops it).'),
+    })
+    .optional()
+    .describe('Commands run after an iteration, e.g. a staging deploy; their outcome is in the report.'),
   report: z
     .strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),

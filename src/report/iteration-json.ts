@@ -99,6 +99,7 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): I
       diff: a.diff,
     })),
     flaky: rec.flaky ?? [],
+    deploy: rec.deploy ?? null,
     ...progressJson(rec),
     blockers: blockedSuites(rec.after).map((s) => ({
       suite: s.suite,

@@ -97,6 +97,19 @@ export const IterationReportSchema = z
       }),
     ),
     flaky: z.array(z.strictObject({ id: z.string(), history: z.array(TestStatus) })),
+    deploy: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          command: z.string(),
+          status: z.enum(['ok', 'blocked', 'failed']),
+          exitCode: z.number().int().nullable(),
+          timedOut: z.boolean(),
+          durationMs: z.number(),
+          outputTail: z.string(),
+        }),
+      )
+      .nullable(),
     categories: z.array(CategoryRow).nullable(),
     goal: z.strictObject({ expected: z.number().int(), executed: z.number().int(), passed: z.number().int(), notLocated: z.number().int() }).nullable(),
     discovery: z.array(z.strictObject({ suite: z.string(), count: z.number().int().optional(), reason: z.string().optional() })).nullable(),

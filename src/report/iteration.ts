@@ -1,6 +1,6 @@
 // The iteration report a person reads. Every number is taken from the record; the report's
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
-import type { Attempt, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
+import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
 import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
   skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
@@ -22,6 +22,7 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Test execution\n\n${testExecution(rec, opts)}`,
     `## Fixes\n\n${fixes(rec)}`,
     `## Attempts that did not land\n\n${unlanded(rec)}`,
+    ...(rec.deploy ? [`## Deployment status\n\n${deploySection(rec.deploy)}`] : []),
     `## Still failing\n\n${stillFailing(rec)}`,
     `## Coverage by category\n\n${categorySection(rec)}`,
     `## Progress toward goal\n\n${goalSection(rec)}`,
@@ -201,12 +202,35 @@ const UNBLOCK: Record<string, (s: SuiteRun) => string> = {
   environment: () => 'provide what the suite needs (service, variable, network) and re-run',
 };
 
+function deployStep(rec: IterationRecord): string[] {
+  const bad = rec.deploy?.find((d) => d.status !== 'ok');
+  if (!bad) return [];
+  return bad.status === 'blocked'
+    ? [`Deploy step ${code(bad.name)} was blocked by the environment, not the code: make the machine ready (see its output under Deployment status) and run ${code(bad.command)} again.`]
+    : [`Deploy step ${code(bad.name)} failed (exit ${bad.exitCode ?? 'none'}): read its output under Deployment status; the tests do not cover what broke it.`];
+}
+
+function deploySection(steps: DeployResult[]): string {
+  return steps
+    .map((d) =>
+      [
+        `### ${d.name}: ${d.status === 'ok' ? 'succeeded' : d.status === 'blocked' ? 'blocked by the environment' : 'failed'}`,
+        '',
+        `- **Command:** ${code(d.command)}`,
+        `- **Exit code:** ${d.exitCode ?? 'none'}${d.timedOut ? ' (timed out)' : ''} · ${duration(d.durationMs)}`,
+        ...(d.status === 'ok' || !d.outputTail.trim() ? [] : ['', fence(d.outputTail)]),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
 function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
   const skipped = rec.after.totals.skipped;
   if (isGreen(rec.after, opts)) {
-    return skipped > 0 ? `All suites are green.\n\n- ${plural(skipped, 'test')} skipped and never executed: review them (listed under Test execution).` : 'All suites are green.';
+    const more = [...(skipped > 0 ? [`${plural(skipped, 'test')} skipped and never executed: review them (listed under Test execution).`] : []), ...deployStep(rec)];
+    return more.length ? `All suites are green.\n\n${more.map((m) => `- ${m}`).join('\n')}` : 'All suites are green.';
   }
-  const steps = blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`);
+  const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
   for (const p of rec.problems) {
     const left = stillFailingOf(p, rec.after);
     if (left.length === 0) continue;

@@ -37,6 +37,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   budget: 'a token or cost budget of the model was spent',
   fatal: 'a provider could not go on',
   stopped: 'the person supervising the run stopped it',
+  'deploy-failed': 'a deploy step failed and deploy.stopOnFailure is set',
   interrupted: 'the run was interrupted',
 };
 
