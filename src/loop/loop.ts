@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { discoverTests, runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing } from '../verify/index.js';
-import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, cleanStaleState, commitFiles, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { runDeploy } from './deploy.js';
@@ -95,6 +95,10 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const runDir = path.join(root, '.fixloop', 'runs', runId);
   const logDir = path.join(runDir, 'logs');
   const reportDir = path.resolve(root, policy.report.dir.replaceAll('{runId}', runId));
+  const reportRel = path.relative(root, reportDir);
+  if (policy.report.commit && (reportRel.startsWith('..') || path.isAbsolute(reportRel))) {
+    throw new LoopError(`report.commit needs report.dir inside the repository; ${reportDir} is outside ${root}.`, 2);
+  }
   const journal = path.join(runDir, 'journal.jsonl');
   const emit: Emit = (partial) => {
     const event = { ...partial, runId, at: new Date().toISOString() } as LoopEvent;
@@ -129,12 +133,28 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   let fatal: string | undefined;
   const records: IterationRecord[] = [];
 
+  /** report.commit: the iteration's reports, copied into the loop's checkout and committed there. */
+  async function commitReports(files: string[], iteration: number): Promise<void> {
+    const rel = files.map((f) => path.relative(root, f).split(path.sep).join('/'));
+    for (const [i, f] of files.entries()) {
+      mkdirSync(path.dirname(path.join(workDir, rel[i])), { recursive: true });
+      copyFileSync(f, path.join(workDir, rel[i]));
+    }
+    const message = `docs(report): fixloop iteration ${iteration} report\n\nFixloop-Run: ${runId}\nFixloop-Iteration: ${iteration}\n`;
+    await commitFiles(workDir, rel, message, policy.git.author, { force: true });
+  }
+
   async function endIteration(record: IterationRecord, after: TestRun): Promise<void> {
     record.after = after;
     record.endedAt = new Date().toISOString();
     const written = await writeIterationReport(reportDir, record, { expectedTests: record.expectedTests });
     reports.push(...written);
     records.push(record);
+    if (policy.report.commit) {
+      await commitReports(written, record.iteration).catch((err: Error) => {
+        emit({ type: 'commit:failed', iteration: record.iteration, problemId: 'reports', candidateId: `iteration-${record.iteration}`, reason: err.message });
+      });
+    }
     emit({ type: 'iteration:end', iteration: record.iteration, totals: after.totals, commits: record.commits.length, reports: written });
   }
 

@@ -226,6 +226,7 @@ export const PolicySchema = z.strictObject({
   report: z
     .strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),
+      commit: z.boolean().default(false).describe("Also commit each iteration's reports on the loop's branch (report.dir must be inside the repository)."),
     })
     .prefault({}),
 });

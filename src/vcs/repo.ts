@@ -78,9 +78,10 @@ export async function removeWorktree(root: string, dir: string): Promise<void> {
 }
 
 /** Stages exactly the given files (never `add -A`: linked node_modules would be swept in) and commits. */
-export async function commitFiles(dir: string, files: string[], message: string, author?: { name: string; email: string }): Promise<string> {
+export async function commitFiles(dir: string, files: string[], message: string, author?: { name: string; email: string }, opts: { force?: boolean } = {}): Promise<string> {
   const g = git(dir);
-  await g.raw(['add', '--all', '--', ...files]);
+  // force: files under an excluded folder (.fixloop/) that the policy asks to commit.
+  await g.raw(['add', '--all', ...(opts.force ? ['--force'] : []), '--', ...files]);
   // The policy's identity first; else the repository's; a repository with none still gets its fix.
   const who = author ?? ((await hasIdentity(dir)) ? undefined : { name: 'fixloop', email: 'fixloop@localhost' });
   const identity = who ? ['-c', `user.name=${who.name}`, '-c', `user.email=${who.email}`] : [];

@@ -118,4 +118,22 @@ describe('git behaviour of a run', () => {
     expect(sh(repo, 'git', ['rev-parse', 'HEAD'])).toBe(head);
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('mine\n');
   });
+
+  it('with report.commit, commits each iteration report on the loop branch after the fix', async () => {
+    const repo = makeVitestRepo(withPolicy({ report: { commit: true } }));
+    const loop = createLoop({ cwd: repo, providers: [fixCounter()] });
+    await collect(loop);
+    const summary = await loop.result;
+    const log = sh(repo, 'git', ['log', '--format=%s', `main..${summary.branch}`]).split('\n');
+    expect(log).toEqual(['docs(report): fixloop iteration 1 report', 'fix(counter): scripted edit of src/counter.ts']);
+    const files = sh(repo, 'git', ['show', '--name-only', '--format=', summary.branch]).split('\n');
+    expect(files).toEqual([`.fixloop/runs/${summary.runId}/iteration-1.json`, `.fixloop/runs/${summary.runId}/iteration-1.md`]);
+    expect(sh(repo, 'git', ['show', `${summary.branch}:.fixloop/runs/${summary.runId}/iteration-1.md`])).toBe(readFileSync(summary.reports[0], 'utf8').trim());
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+  });
+
+  it('refuses report.commit with a report.dir outside the repository', async () => {
+    const repo = makeVitestRepo(withPolicy({ report: { commit: true, dir: '../elsewhere/{runId}' } }));
+    await expect(createLoop({ cwd: repo, providers: [] }).result).rejects.toThrow(/^report\.commit needs report\.dir inside the repository; /);
+  });
 });

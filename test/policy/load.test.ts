@@ -32,7 +32,7 @@ describe('parsePolicy', () => {
       verify: {},
       flaky: { reruns: 2 },
       goal: {},
-      report: { dir: '.fixloop/runs/{runId}' },
+      report: { dir: '.fixloop/runs/{runId}', commit: false },
     });
   });
 
