@@ -80,7 +80,8 @@ export function rootCauseOf(found: FoundFix): string {
       return meant ? `\`${name}\` in ${where} is a misspelling of \`${meant}\`` : `\`${name}\` in ${where} is misspelled`;
     }
     case 'addMissingAwaitToInitializer':
-      return `\`${name}\` in ${where} holds a Promise: its initializer is not awaited`;
+      // The diagnostic may sit on a use (`user.name`): the fix's description names the variable.
+      return `\`${lastQuoted(found.fix.description) ?? name}\` in ${where} holds a Promise: its initializer is not awaited`;
     case 'addMissingAwait':
       return `\`${name}\` in ${where} is a Promise used without \`await\``;
     case 'addMissingAsync':
@@ -105,7 +106,7 @@ export function subjectOf(found: FoundFix): string {
       action = `fix misspelled ${name}`;
       break;
     case 'addMissingAwaitToInitializer':
-      action = `await initializer of ${name}`;
+      action = `await initializer of ${lastQuoted(found.fix.description) ?? name}`;
       break;
     case 'addMissingAwait':
       action = name.length <= 30 ? `await ${name}` : 'add missing await';
@@ -139,6 +140,11 @@ function lowerFirst(text: string): string {
 function shortCode(text: string): string {
   const line = text.split('\n')[0].trim();
   return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}
+
+/** "Add 'await' to initializer for 'user'" → user. */
+function lastQuoted(text: string): string | undefined {
+  return [...text.matchAll(/'([^']+)'/g)].at(-1)?.[1];
 }
 
 function quoted(text: string): string | undefined {

@@ -135,7 +135,8 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
       ranked.push({
         found: { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named },
         // The name the runtime error quotes first, then the kind of fix, then closeness to the location.
-        key: [isMentioned ? 0 : 1, tier, index, Math.abs(line - target.line), ranked.length],
+        // Awaiting a Promise where it is created mends every use; awaiting at one use leaves the others.
+        key: [isMentioned ? 0 : 1, tier, fix.fixName === 'addMissingAwait' ? 1 : 0, index, Math.abs(line - target.line), ranked.length],
       });
     }
   }

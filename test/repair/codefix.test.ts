@@ -201,7 +201,7 @@ describe('CodefixProvider', () => {
 });
 
 describe('defaultProviders', () => {
-  it('starts with the codefix provider', () => {
-    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix']);
+  it('lists codefix, syntax, rules: the cheapest and most reliable first', () => {
+    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules']);
   });
 });

@@ -1,0 +1,123 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { RulesProvider } from '../../src/repair/index.js';
+import { isNear, missingNames } from '../../src/repair/rules-import.js';
+import { copyCase, problemAt, proposeAll, read, removeCases } from './fixture.js';
+
+afterAll(removeCases);
+
+async function afterFix(group: string, file: string, line: number, message: string, testFile = 'test/a.test.ts') {
+  const root = copyCase('rules', group);
+  const candidates = await proposeAll(new RulesProvider(), root, problemAt({ file, line }, message, { testFiles: [testFile] }));
+  return { root, candidates, texts: candidates.map((c) => Object.fromEntries(c.patch.changes.map((ch) => [ch.path, ch.after]))) };
+}
+
+describe('RulesProvider: use before declaration', () => {
+  it('moves a module-level declaration, with its comment, above the statement that runs first', async () => {
+    const { candidates, texts } = await afterFix('tdz', 'src/config.ts', 2, "ReferenceError: Cannot access 'PORT' before initialization");
+    expect(texts).toEqual([
+      {
+        'src/config.ts': `/** The port the server listens on. */
+const PORT = 8080;
+// Defaults for the app.
+export const DEFAULTS = { port: PORT, host: 'localhost' };
+
+export function url(): string {
+  return \`http://\${DEFAULTS.host}:\${DEFAULTS.port}\`;
+}
+`,
+      },
+    ]);
+    expect(candidates[0].provider).toBe('rules');
+    expect(candidates[0].commit).toEqual({ type: 'fix', subject: 'declare PORT before its first use' });
+    expect(candidates[0].rootCause).toBe("`PORT` (src/config.ts:5) is declared below `export const DEFAULTS = { port: PORT, host: 'localhost' };`, which runs first");
+  });
+
+  it('moves a declaration inside a function body', async () => {
+    const { candidates, texts } = await afterFix('tdz-function', 'src/area.ts', 2, "ReferenceError: Cannot access 'PI_ISH' before initialization");
+    expect(texts).toEqual([
+      { 'src/area.ts': 'export function area(radius: number): number {\n  const PI_ISH = 3.14;\n  const result = PI_ISH * radius * radius;\n  return result;\n}\n' },
+    ]);
+    expect(candidates[0].commit?.subject).toBe('declare PI_ISH before its first use in area()');
+  });
+
+  it('does not move a declaration whose initializer uses what it would jump over', async () => {
+    const { candidates } = await afterFix('tdz-unsafe', 'src/cycle.ts', 1, "ReferenceError: Cannot access 'B' before initialization");
+    expect(candidates).toEqual([]);
+  });
+});
+
+describe('RulesProvider: missing imports and exports', () => {
+  it('imports a name from the module that exports it, in the file\'s import style', async () => {
+    const { root, candidates, texts } = await afterFix('missing-import', 'src/area.ts', 4, 'ReferenceError: square is not defined');
+    expect(texts).toEqual([{ 'src/area.ts': read(root, 'src/area.ts').replace("./constants.js';\n", "./constants.js';\nimport { square } from './geometry/math.js';\n") }]);
+    expect(candidates[0].commit?.subject).toBe('import missing square');
+  });
+
+  it('exports a function the test imports but the module only declares', async () => {
+    const { root, texts } = await afterFix('not-exported', 'test/shapes.test.ts', 6, 'TypeError: __vi_import_0__.perimeter is not a function', 'test/shapes.test.ts');
+    expect(texts).toEqual([{ 'src/shapes.ts': read(root, 'src/shapes.ts').replace('function perimeter', 'export function perimeter') }]);
+  });
+
+  it('renames a near-identical export to the name a protected test imports', async () => {
+    const { candidates, texts } = await afterFix('near-name', 'test/units.test.ts', 5, 'TypeError: __vi_import_0__.toMetres is not a function', 'test/units.test.ts');
+    expect(texts).toEqual([{ 'src/units.ts': 'export function toMetres(feet: number): number {\n  return feet * 0.3048;\n}\n' }]);
+    expect(candidates[0].commit?.subject).toBe('rename toMeters to toMetres');
+  });
+
+  it('corrects the name in an importer that is not protected', async () => {
+    const { root, texts } = await afterFix('near-name', 'src/report.ts', 4, 'TypeError: __vi_import_0__.toMetres is not a function');
+    expect(texts).toEqual([{ 'src/report.ts': read(root, 'src/report.ts').replaceAll('toMetres', 'toMeters') }]);
+  });
+
+  it('corrects a name one letter away from a binding in scope when nothing exports it', async () => {
+    const { candidates, texts } = await afterFix('misspelled-param', 'src/shift.ts', 2, 'ReferenceError: frpm is not defined');
+    expect(texts).toEqual([{ 'src/shift.ts': 'export function shift(from: number, by: number): number {\n  return from + by;\n}\n' }]);
+    expect(candidates[0].commit?.subject).toBe('fix misspelled frpm');
+    expect(candidates[0].rootCause).toBe('`frpm` in src/shift.ts:2 is a misspelling of `from`');
+  });
+
+  it('offers nothing for a name no module of the repository exports', async () => {
+    const { candidates } = await afterFix('missing-import', 'src/area.ts', 4, 'ReferenceError: cube is not defined');
+    expect(candidates).toEqual([]);
+  });
+
+  it('reads missing names from runtime messages', () => {
+    expect(missingNames('ReferenceError: join is not defined\nTypeError: obj.run is not a function\nTypeError: (0 , __vi_import_1__.load) is not a function')).toEqual(['join', 'load']);
+    expect(missingNames("SyntaxError: The requested module './a.js' does not provide an export named 'b'")).toEqual(['b']);
+    expect([isNear('toMeters', 'toMetres'), isNear('parse', 'Parse'), isNear('load', 'lead'), isNear('save', 'saveAll')]).toEqual([true, true, true, false]);
+  });
+});
+
+describe('RulesProvider: async', () => {
+  const AWAIT_MESSAGE = 'SyntaxError: await is only valid in async functions and the top level bodies of modules';
+
+  it('makes the function around the await async', async () => {
+    const { root, candidates, texts } = await afterFix('await', 'src/load.ts', 4, AWAIT_MESSAGE);
+    expect(texts).toEqual([{ 'src/load.ts': read(root, 'src/load.ts').replace('export function total', 'export async function total') }]);
+    expect(candidates[0].commit?.subject).toBe('make total() async');
+  });
+
+  it('makes a method async', async () => {
+    const { root, texts } = await afterFix('await', 'src/load.ts', 13, AWAIT_MESSAGE);
+    expect(texts).toEqual([{ 'src/load.ts': read(root, 'src/load.ts').replace('  text(): string', '  async text(): string') }]);
+  });
+
+  it('awaits the initializer of a variable whose uses treat its Promise as the value', async () => {
+    const { root, candidates, texts } = await afterFix('unawaited', 'src/accounts.ts', 12, 'TypeError: account.close is not a function');
+    expect(texts[0]).toEqual({ 'src/accounts.ts': read(root, 'src/accounts.ts').replace('= load(id)', '= await load(id)') });
+    expect(candidates[0].title).toBe('Await the initializer of account at src/accounts.ts:11');
+    expect(candidates[0].commit?.subject).toBe('await initializer of account in closeAccount()');
+  });
+
+  it('awaits a Promise in a module the failing test imports, found by its type error', async () => {
+    const { root, candidates, texts } = await afterFix('missing-await', 'test/api.test.ts', 5, "AssertionError: expected 'hello undefined' to be 'hello user1'", 'test/api.test.ts');
+    expect(texts).toEqual([{ 'src/api.ts': read(root, 'src/api.ts').replace('= fetchUser(id)', '= await fetchUser(id)') }]);
+    expect(candidates[0].provider).toBe('rules');
+    expect(candidates[0].commit?.subject).toBe('await initializer of user in greeting()');
+  });
+
+  it('offers nothing for an await message without an await near the location', async () => {
+    const { candidates } = await afterFix('await', 'src/load.ts', 20, AWAIT_MESSAGE);
+    expect(candidates).toEqual([]);
+  });
+});
