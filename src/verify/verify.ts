@@ -25,9 +25,13 @@ export interface VerifyInput {
   flaky?: Set<string>;
 }
 
+/** A suite faster than this runs whole even when targeted: its start-up costs more than the tests a filter would skip. */
+export const TARGETED_MIN_MS = 10_000;
+
 /**
  * Which test files of the problem each suite ran in the baseline: the targeted re-run. `whole`
- * marks a suite whose every baseline file is targeted: its targeted run is its full run.
+ * marks a suite run unfiltered (every baseline file is targeted, or the whole suite is fast):
+ * its targeted run is its full run.
  */
 export function targetedSuites(problem: Problem, baseline: TestRun, suites: SuiteConfig[]): { suite: SuiteConfig; files: string[]; whole: boolean }[] {
   const wanted = new Set(problem.testFiles);
@@ -37,7 +41,7 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
     if (!run) continue;
     const all = new Set([...run.tests.map((t) => t.file), ...run.loadFailures.map((lf) => lf.file)]);
     const files = [...all].filter((f) => wanted.has(f)).sort();
-    if (files.length) out.push({ suite, files, whole: files.length === all.size });
+    if (files.length) out.push({ suite, files, whole: files.length === all.size || run.durationMs < TARGETED_MIN_MS });
   }
   return out;
 }

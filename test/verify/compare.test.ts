@@ -110,6 +110,9 @@ describe('stillFailing and targetedSuites', () => {
       { name: 'unit', command: 'npx vitest run', format: 'vitest' as const, timeoutSec: 60 },
       { name: 'other', command: 'npx vitest run other', format: 'vitest' as const, timeoutSec: 60 },
     ];
-    expect(targetedSuites(loadProblem, baseline, suites)).toEqual([{ suite: suites[0], files: ['test/a.test.ts', 'test/b.test.ts'], whole: false }]);
+    const slow = { ...baseline, suites: baseline.suites.map((x) => ({ ...x, durationMs: 60_000 })) };
+    expect(targetedSuites(loadProblem, slow, suites)).toEqual([{ suite: suites[0], files: ['test/a.test.ts', 'test/b.test.ts'], whole: false }]);
+    // A suite that runs in seconds is not worth filtering: its one run serves as targeted and full.
+    expect(targetedSuites(loadProblem, baseline, suites)).toEqual([{ suite: suites[0], files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
   });
 });
