@@ -1,10 +1,10 @@
 // fixloop's public face: re-exports only.
 export type * from './model.js';
-export { createLoop, LoopError, runStatus, listRuns, type Loop, type LoopOptions, type RunStatus } from './loop/index.js';
+export { createLoop, LoopError, runStatus, listRuns, StopRequested, type Loop, type LoopOptions, type RunStatus, type Approver, type ApprovalRequest } from './loop/index.js';
 export { loadPolicy, parsePolicy, policyJsonSchema, PolicyError, PolicySchema, DEFAULT_PROTECT, type Policy, type PolicyInput, type SuiteConfig } from './policy/index.js';
 export { runSuites, discoverTests, defaultAdapters, VitestAdapter, type TestRunnerAdapter, type RunOptions } from './runners/index.js';
 export { groupProblems, classifyFailure } from './triage/index.js';
-export { CodefixProvider, defaultProviders, type PatchProvider, type ProposeContext } from './repair/index.js';
+export { CodefixProvider, SyntaxProvider, RulesProvider, defaultProviders, type PatchProvider, type ProposeContext } from './repair/index.js';
 export { LlmProvider, llmProviderFromPolicy, type LlmEvent } from './repair/llm/index.js';
 export { BudgetExhaustedError, ProviderFatalError } from './repair/errors.js';
 export { applyPatch, revertPatch, patchDiff, guardPatch } from './patch/index.js';

@@ -1,5 +1,5 @@
 // Flaky tests: a failing test that passes when simply run again is not a bug to repair.
-import type { FlakyTest, TestRun, TestStatus } from '../model.js';
+import type { Failure, FlakyTest, TestRun, TestStatus } from '../model.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
@@ -17,17 +17,27 @@ export interface FlakyOptions {
 }
 
 /**
+ * Failures no timing or environment can turn green: the code does not parse or load, a name is
+ * not defined, or a value is not callable. Re-running them only costs suite runs. (A TypeError
+ * such as "Cannot read properties of undefined" can come from a race, so it is re-run.)
+ */
+export function cannotPassByChance(failure: Failure): boolean {
+  const kind = classifyFailure(failure);
+  if (kind === 'syntax' || kind === 'module-load' || kind === 'reference') return true;
+  return kind === 'type' && /is not a (function|constructor)\b/.test(failure.message);
+}
+
+/**
  * Re-runs the files of failing tests `reruns` times; a test that passes in any re-run is flaky.
- * Failures that cannot pass by chance (syntax and module-load errors) and files that failed to
- * load are not re-run.
+ * Failures that cannot pass by chance (see cannotPassByChance) and files that failed to load are
+ * not re-run.
  */
 export async function findFlaky(run: TestRun, opts: FlakyOptions): Promise<FlakyTest[]> {
   const history = new Map<string, TestStatus[]>();
   for (const suite of run.suites) {
     for (const t of suite.tests) {
       if (t.status !== 'failed' || opts.judged.has(t.id)) continue;
-      const kind = t.failure ? classifyFailure(t.failure) : 'unknown';
-      if (kind === 'syntax' || kind === 'module-load') continue;
+      if (t.failure && cannotPassByChance(t.failure)) continue;
       history.set(t.id, ['failed']);
       opts.judged.add(t.id);
     }

@@ -2,7 +2,7 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { contextFor } from '../analysis/index.js';
+import { contextFor, projectFor } from '../analysis/index.js';
 import type { Attempt, CodeContext, CommitRecord, FlakyTest, IterationRecord, LoopEvent, Problem, RunSummary, StopReason, SuiteRun, TestRun } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { defaultProviders } from '../repair/index.js';
@@ -184,7 +184,16 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       emit({ type: 'iteration:start', iteration });
       llm?.resume(); // an outage pauses the model for the rest of an iteration, not for the run
       // After a commit the verification run of the new head is the truth; no need to run again.
-      const before: TestRun = baseline ?? (await runAllSuites(policy, workDir, iteration, logDir, options, emit));
+      let before: TestRun;
+      if (baseline) before = baseline;
+      else {
+        const running = runAllSuites(policy, workDir, iteration, logDir, options, emit);
+        // Building the TypeScript program takes a second or two of CPU; the suites run in another process, so
+        // do it meanwhile (once the child has started) rather than after them, when the providers need it.
+        const warm = iteration === 1 && !options.providers ? setTimeout(() => warmAnalysis(workDir), 300) : undefined;
+        before = await running;
+        clearTimeout(warm);
+      }
       first ??= before;
       let current = before;
       const found = await findFlaky(before, { cwd: workDir, suites: policy.suites, reruns: policy.flaky.reruns, judged, adapters: options.adapters, logDir, signal: options.signal });
@@ -358,6 +367,14 @@ async function runAllSuites(policy: Policy, cwd: string, iteration: number, logD
   });
   emit({ type: 'suites:end', iteration, totals: run.totals, durationMs: run.durationMs });
   return run;
+}
+
+function warmAnalysis(root: string): void {
+  try {
+    projectFor(root).languageService.getProgram()?.getTypeChecker();
+  } catch {
+    // Only a head start: the providers load what they need themselves.
+  }
 }
 
 function safeContext(root: string, problem: Problem): CodeContext | undefined {
