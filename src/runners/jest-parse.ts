@@ -1,7 +1,7 @@
 // Reads jest's JSON report (`--json --outputFile`) into the shared model. Unlike vitest's, the
 // report holds everything: a file that fails to load has its full printed error in `message`.
 import { z } from 'zod';
-import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../model.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase } from '../model.js';
 import {
   dedent,
   errorNameOf,
@@ -14,6 +14,7 @@ import {
   toRepoPath,
   type PathContext,
 } from './error-text.js';
+import { STATUS, TestFileSchema } from './jest-format.js';
 import { testId } from './results.js';
 
 export interface JestResults {
@@ -21,38 +22,10 @@ export interface JestResults {
   loadFailures: LoadFailure[];
 }
 
-const AssertionSchema = z.object({
-  ancestorTitles: z.array(z.string()),
-  title: z.string(),
-  status: z.enum(['passed', 'failed', 'skipped', 'pending', 'todo', 'disabled', 'focused']),
-  duration: z.number().nullish(),
-  failureMessages: z.array(z.string()).nullish(),
-  location: z.object({ line: z.number().int(), column: z.number().int() }).nullish(),
-});
-
 const ReportSchema = z.object({
   numRuntimeErrorTestSuites: z.number().int(),
-  testResults: z.array(
-    z.object({
-      name: z.string().min(1),
-      status: z.string(),
-      message: z.string().nullish(),
-      assertionResults: z.array(AssertionSchema),
-    }),
-  ),
+  testResults: z.array(TestFileSchema),
 });
-
-type Assertion = z.infer<typeof AssertionSchema>;
-
-const STATUS: Record<Assertion['status'], TestStatus> = {
-  passed: 'passed',
-  failed: 'failed',
-  skipped: 'skipped',
-  pending: 'skipped',
-  disabled: 'skipped',
-  focused: 'passed',
-  todo: 'todo',
-};
 
 // Babel's parse errors name the file and put the position last: "SyntaxError: /abs/src/x.js: Unexpected token (3:10)".
 const BABEL_SYNTAX = /^SyntaxError: (\S+?): .*\((\d+):(\d+)\)$/m;

@@ -1,6 +1,6 @@
 // Reads vitest's JSON report (plus, when given, the default reporter's text) into the shared model.
 import { z } from 'zod';
-import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
+import type { Failure, LoadFailure, TestCase } from '../model.js';
 import {
   errorNameOf,
   framesOf,
@@ -11,6 +11,7 @@ import {
   toRepoPath,
   type PathContext,
 } from './error-text.js';
+import { STATUS, TestFileSchema, type Assertion } from './jest-format.js';
 import { testId } from './results.js';
 import { parseDefaultOutput, type ReporterBlock } from './vitest-text.js';
 
@@ -29,36 +30,9 @@ export interface VitestResults {
   loadFailures: LoadFailure[];
 }
 
-const AssertionSchema = z.object({
-  ancestorTitles: z.array(z.string()),
-  title: z.string(),
-  status: z.enum(['passed', 'failed', 'skipped', 'pending', 'todo', 'disabled']),
-  duration: z.number().nullish(),
-  failureMessages: z.array(z.string()).nullish(),
-  location: z.object({ line: z.number().int(), column: z.number().int() }).nullish(),
-});
-
 const ReportSchema = z.object({
-  testResults: z.array(
-    z.object({
-      name: z.string().min(1),
-      status: z.string(),
-      message: z.string().nullish(),
-      assertionResults: z.array(AssertionSchema),
-    }),
-  ),
+  testResults: z.array(TestFileSchema),
 });
-
-type Assertion = z.infer<typeof AssertionSchema>;
-
-const STATUS: Record<Assertion['status'], TestStatus> = {
-  passed: 'passed',
-  failed: 'failed',
-  skipped: 'skipped',
-  pending: 'skipped',
-  disabled: 'skipped',
-  todo: 'todo',
-};
 
 export function parseVitestReport(json: unknown, opts: VitestParseOptions): VitestResults {
   const parsed = ReportSchema.safeParse(json);

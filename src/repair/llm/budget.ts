@@ -2,6 +2,7 @@
 // instance of a run, so the policy's budget is the run's, not one conversation's.
 import type { LlmPrice } from '../../policy/schema.js';
 import { BudgetExhaustedError } from '../errors.js';
+import type { LlmSpend as ModelLlmSpend } from '../../model.js';
 
 /** The usage fields of a Messages API response (the SDK does not validate them, so all may be missing). */
 export interface UsageLike {
@@ -11,14 +12,8 @@ export interface UsageLike {
   cache_creation_input_tokens?: number | null;
 }
 
-export interface LlmSpend {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUSD: number;
-}
+/** What was spent so far; the run summary adds the cache-hit share (model.ts LlmSpend). */
+export type LlmSpend = Omit<ModelLlmSpend, 'cacheHitShare'>;
 
 export interface LlmBudgetOptions {
   maxTokens?: number;
