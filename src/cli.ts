@@ -15,6 +15,7 @@ const USAGE = `Usage: fixloop <command> [options]
 Commands:
   init [--force]   detect the test runners and write a starting loop.policy.json
   run              run the fix loop in the current git repository
+  resume           continue the last run that did not end (killed, crashed): same branch, journal and budgets
   status           the current or last run: state, iteration, problems, fixes, tests
   report [--run ID]  print a run's summary report (default: the last run)
   demo             copy the bundled demo app to a temporary repository and repair it
@@ -47,6 +48,7 @@ interface RunFlags {
   json: boolean;
   worktree?: boolean;
   supervised?: boolean;
+  resume?: boolean;
   llm?: { disabled?: boolean; record?: string; replay?: string };
 }
 
@@ -104,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return (await runCommand(flags)).code;
+    case 'resume':
+      return (await runCommand({ ...flags, resume: true })).code;
     case 'init':
       return initCommand(flags.cwd, values.force);
     case 'status':
@@ -135,7 +139,7 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
   };
   process.once('SIGINT', onSigint);
   const approver = flags.supervised ? terminalApprover() : undefined;
-  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm, approver });
+  const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm, approver, resume: flags.resume || undefined });
   try {
     for await (const event of loop.run()) {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
@@ -175,6 +179,11 @@ export function describe(e: LoopEvent): string | undefined {
           ? [`  removed what a stopped run left: ${[...e.cleaned.worktrees.map((w) => `worktree ${w}`), ...e.cleaned.branches.map((b) => `empty branch ${b}`)].join(', ')}`]
           : []),
         ...(e.uncommitted.length ? [`  testing HEAD; ${e.uncommitted.length} file${e.uncommitted.length === 1 ? '' : 's'} with uncommitted changes left as they are`] : []),
+      ].join('\n');
+    case 'run:resume':
+      return [
+        `fixloop resumes run ${e.runId} on ${e.branch} at iteration ${e.iteration} (${e.commits} fix${e.commits === 1 ? '' : 'es'} already committed)`,
+        ...(e.cleaned.worktrees.length ? [`  removed what the stopped process left: ${e.cleaned.worktrees.map((w) => `worktree ${w}`).join(', ')}`] : []),
       ].join('\n');
     case 'iteration:start':
       return `iteration ${e.iteration}`;

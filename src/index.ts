@@ -1,6 +1,6 @@
 // fixloop's public face: re-exports only.
 export type * from './model.js';
-export { createLoop, LoopError, runStatus, listRuns, StopRequested, type Loop, type LoopOptions, type RunStatus, type Approver, type ApprovalRequest } from './loop/index.js';
+export { createLoop, resumeLoop, LoopError, runStatus, listRuns, StopRequested, type Loop, type LoopOptions, type RunStatus, type Approver, type ApprovalRequest } from './loop/index.js';
 export { loadPolicy, parsePolicy, policyJsonSchema, PolicyError, PolicySchema, DEFAULT_PROTECT, type Policy, type PolicyInput, type SuiteConfig } from './policy/index.js';
 export { runSuites, discoverTests, defaultAdapters, VitestAdapter, type TestRunnerAdapter, type RunOptions } from './runners/index.js';
 export { groupProblems, classifyFailure } from './triage/index.js';

@@ -10,7 +10,7 @@ describe('the SDK entry point', () => {
         'writeRunSummary',
         'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders',
         'groupProblems', 'guardPatch', 'iterationJson', 'loadPolicy', 'parsePolicy', 'patchDiff', 'policyJsonSchema',
-        'renderIterationMarkdown', 'revertPatch', 'runSuites', 'scopeFor', 'verifyCandidate', 'writeIterationReport',
+        'renderIterationMarkdown', 'resumeLoop', 'revertPatch', 'runSuites', 'scopeFor', 'verifyCandidate', 'writeIterationReport',
       ].sort(),
     );
   });

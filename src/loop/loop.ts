@@ -20,6 +20,7 @@ import { LoopError } from './errors.js';
 import { runDeploy } from './deploy.js';
 import { findFlaky } from './flaky.js';
 import { acquireLock } from './lock.js';
+import { resumeState, type ResumeState } from './resume.js';
 import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './repair.js';
 
 export interface LoopOptions {
@@ -41,6 +42,8 @@ export interface LoopOptions {
   llm?: { disabled?: boolean; record?: string; replay?: string };
   /** Supervised mode: decides about each verified candidate before it is committed. */
   approver?: Approver;
+  /** Continue a run that did not end: true for the repository's last one (see resumeLoop). */
+  resume?: ResumeState | true;
 }
 
 export interface Loop {
@@ -71,6 +74,11 @@ export function createLoop(options: LoopOptions): Loop {
   };
 }
 
+/** Continues the repository's last run that did not end (killed, crashed): same run id, branch, journal and budgets. */
+export function resumeLoop(options: Omit<LoopOptions, 'resume'>): Loop {
+  return createLoop({ ...options, resume: true });
+}
+
 function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
@@ -83,15 +91,17 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     : loadPolicy(root, options.policyFile);
   const policy: Policy = loaded.policy;
   const maxIterations = options.maxIterations ?? policy.budget.maxIterations;
-  const baseSha = await headSha(root);
+  const resume = options.resume === true ? resumeState(root) : options.resume;
+  const baseSha = resume?.baseSha ?? (await headSha(root));
   await excludeLoopState(root);
   const dirty = await dirtyFiles(root);
-  if (dirty.length && !options.worktree) {
+  // A resumed run already works from its own branch: the user's files were never its input.
+  if (dirty.length && !options.worktree && !resume) {
     const list = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? `, and ${dirty.length - 10} more` : '');
     throw new LoopError(`Uncommitted changes in ${root}: ${list}. Commit or stash them first, or pass --worktree to test HEAD and leave them as they are.`, 2);
   }
 
-  const runId = newRunId();
+  const runId = resume?.runId ?? newRunId();
   const runDir = path.join(root, '.fixloop', 'runs', runId);
   const logDir = path.join(runDir, 'logs');
   const reportDir = path.resolve(root, policy.report.dir.replaceAll('{runId}', runId));
@@ -107,7 +117,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   };
 
   const onCurrent = policy.git.branch === 'current';
-  let branch = (onCurrent ? 'fixloop/{runId}' : policy.git.branch).replaceAll('{runId}', runId);
+  let branch = resume?.branch ?? (onCurrent ? 'fixloop/{runId}' : policy.git.branch).replaceAll('{runId}', runId);
   const workDir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work');
   let llm: LlmProvider | undefined;
   try {
@@ -117,14 +127,16 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     throw new LoopError((err as Error).message, 2);
   }
   const providers = options.providers ?? [...defaultProviders(), ...(llm ? [llm] : [])];
-  const startedAt = new Date().toISOString();
-  const flaky = new Set<string>();
-  const flakyTests: FlakyTest[] = [];
-  const judged = new Set<string>();
+  // Budgets already spent stay spent: a resumed run cannot exceed what the first process was allowed.
+  for (const usage of resume?.llmUsage ?? []) llm?.budget.record(policy.llm.model, usage);
+  const startedAt = resume?.startedAt ?? new Date().toISOString();
+  const flakyTests: FlakyTest[] = [...(resume?.flaky ?? [])];
+  const flaky = new Set<string>(flakyTests.map((f) => f.id));
+  const judged = new Set<string>(flaky);
   const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver };
-  const commits: CommitRecord[] = [];
-  const attemptsByProblem = new Map<string, Attempt[]>();
-  const reports: string[] = [];
+  const commits: CommitRecord[] = [...(resume?.commits ?? [])];
+  const attemptsByProblem = new Map<string, Attempt[]>(resume?.attempts ?? []);
+  const reports: string[] = [...(resume?.reports ?? [])];
   let stopReason: StopReason = 'max-iterations';
   let iterations = 0;
   let first: TestRun | undefined;
@@ -162,10 +174,16 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   if (lock.tookOverFrom !== undefined) process.emitWarning(`fixloop: took over the lock of a dead run (pid ${lock.tookOverFrom})`);
   try {
     mkdirSync(logDir, { recursive: true });
-    const cleaned = await cleanStaleState(root);
-    await createBranch(root, branch, baseSha);
-    await addWorktree(root, workDir, branch, { branch: true });
-    emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty, cleaned });
+    const cleaned = await cleanStaleState(root, branch);
+    if (resume) {
+      if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
+      await addWorktree(root, workDir, branch, { branch: true });
+      emit({ type: 'run:resume', branch, iteration: resume.nextIteration, commits: commits.length, cleaned });
+    } else {
+      await createBranch(root, branch, baseSha);
+      await addWorktree(root, workDir, branch, { branch: true });
+      emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty, cleaned });
+    }
 
     const expectedTests = policy.goal.expectedTests;
     // Counting what should run is only worth its runner start-ups when there is a goal to compare with.
@@ -174,7 +192,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
 
     const maxWall = policy.budget.maxWallMinutes;
     const wallSpent = () => maxWall !== undefined && Date.now() - Date.parse(startedAt) > maxWall * 60_000;
-    for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    for (let iteration = resume?.nextIteration ?? 1; iteration <= maxIterations; iteration++) {
       if (iteration > 1 && wallSpent()) {
         stopReason = 'budget';
         emit({ type: 'budget:spent', budget: 'maxWallMinutes', limit: maxWall! });
@@ -310,7 +328,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     branch: commits.length ? branch : '',
     iterations,
     commits,
-    totalsBefore: first?.totals ?? empty,
+    totalsBefore: resume?.totalsBefore ?? first?.totals ?? empty,
     totalsAfter: after?.totals ?? empty,
     reportDir,
     reports,

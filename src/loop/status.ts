@@ -72,6 +72,9 @@ export function runStatus(root: string, runId?: string): RunStatus {
         status.startedAt = e.at;
         status.branch = e.branch;
         break;
+      case 'run:resume':
+        status.branch = e.branch;
+        break;
       case 'iteration:start':
         status.iteration = e.iteration;
         status.problems = 0;
