@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { prepareDemoRepo } from './demo.js';
 import { InitError, initPolicy } from './init.js';
 import { terminalApprover } from './supervise.js';
+import { TerminalProgress } from './progress.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLoop, LoopError, runStatus } from './loop/index.js';
@@ -141,10 +142,19 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
   const approver = flags.supervised ? terminalApprover() : undefined;
   const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm, approver, resume: flags.resume || undefined });
   try {
-    for await (const event of loop.run()) {
-      if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
-      const line = describe(event);
-      if (line !== undefined) process.stderr.write(`${line}\n`);
+    // A live status line only on a terminal, and never mixed with JSON or with the questions of --supervised.
+    const progress = process.stderr.isTTY && !flags.json && !flags.supervised ? new TerminalProgress(process.stderr, flags.maxIterations ?? 0) : undefined;
+    progress?.start();
+    try {
+      for await (const event of loop.run()) {
+        if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+        if (event.type === 'run:start' || event.type === 'run:resume') progress?.setMaxIterations(event.maxIterations);
+        const line = describe(event);
+        if (progress) progress.line(line, event);
+        else if (line !== undefined) process.stderr.write(`${line}\n`);
+      }
+    } finally {
+      progress?.stop();
     }
     const summary = await loop.result;
     return { code: exitCodeFor(summary), summary };

@@ -178,11 +178,11 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     if (resume) {
       if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
       await addWorktree(root, workDir, branch, { branch: true });
-      emit({ type: 'run:resume', branch, iteration: resume.nextIteration, commits: commits.length, cleaned });
+      emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits: commits.length, cleaned });
     } else {
       await createBranch(root, branch, baseSha);
       await addWorktree(root, workDir, branch, { branch: true });
-      emit({ type: 'run:start', cwd: root, branch, baseSha, policySource: loaded.source, uncommitted: dirty, cleaned });
+      emit({ type: 'run:start', cwd: root, branch, baseSha, maxIterations, policySource: loaded.source, uncommitted: dirty, cleaned });
     }
 
     const expectedTests = policy.goal.expectedTests;

@@ -40,6 +40,7 @@ describe('fixloop run', () => {
     expect(sh(repo, 'git', ['rev-parse', end.branch])).toBe(end.commits[0].sha);
     expect(stderr).toContain('committed ');
     expect(stderr).toContain('run ended: green (green)');
+    expect(stderr).not.toContain('\x1b[K'); // no live status line when stderr is not a terminal
   });
 
   it('exits 130 on SIGINT after finishing the step, leaving no worktree behind', async () => {

@@ -1,0 +1,91 @@
+// Live progress on a terminal: the event lines scroll as usual, and one status line under them
+// says what the loop is doing now. Not used when stderr is not a TTY, or with --json.
+import type { LoopEvent } from './model.js';
+
+export interface ProgressState {
+  iteration: number;
+  maxIterations: number;
+  phase: string;
+  phaseSince: number;
+  problem: number;
+  problems: number;
+  commits: number;
+}
+
+const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+
+/** The status line for a state at time `now` (ms). */
+export function statusLine(s: ProgressState, now: number, frame = 0): string {
+  const spin = SPINNER[frame % SPINNER.length];
+  if (s.iteration === 0) return `${spin} ${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`;
+  const parts = [`${spin} iteration ${s.iteration}/${s.maxIterations}`];
+  if (s.phase) parts.push(`${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`);
+  if (s.problems) parts.push(`problem ${Math.max(s.problem, 1)}/${s.problems}`);
+  parts.push(`${s.commits} fix${s.commits === 1 ? '' : 'es'}`);
+  parts.push(`${s.maxIterations - s.iteration} iteration${s.maxIterations - s.iteration === 1 ? '' : 's'} left`);
+  return parts.join(' · ');
+}
+
+/** Folds an event into the state; `now` stamps a new phase. */
+export function advance(s: ProgressState, e: LoopEvent, now: number): ProgressState {
+  const phase = (text: string) => ({ ...s, phase: text, phaseSince: now });
+  switch (e.type) {
+    case 'iteration:start':
+      return { ...phase('starting'), iteration: e.iteration, problem: 0, problems: 0 };
+    case 'suites:start':
+      return phase(`running ${e.suites.length === 1 ? `suite ${e.suites[0]}` : `${e.suites.length} suites`}`);
+    case 'suite:end':
+      return phase(`suite ${e.suite} done; running the rest`);
+    case 'problem:found':
+      return { ...s, problems: s.problems + 1 };
+    case 'candidate:proposed':
+      return { ...phase(`verifying ${e.candidateId} (${e.provider})`), problem: Math.max(s.problem, 1) };
+    case 'fix:committed':
+      return { ...phase('committed; next problem'), commits: s.commits + 1, problem: s.problem + 1 };
+    case 'iteration:end':
+      return phase('writing reports');
+    default:
+      return s;
+  }
+}
+
+/** Draws the status line under the scrolling lines, redrawn every 100 ms. */
+export class TerminalProgress {
+  private state: ProgressState;
+  private frame = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    maxIterations: number,
+  ) {
+    this.state = { iteration: 0, maxIterations, phase: 'starting', phaseSince: Date.now(), problem: 0, problems: 0, commits: 0 };
+  }
+
+  setMaxIterations(n: number): void {
+    this.state = { ...this.state, maxIterations: n };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.draw(), 100);
+    this.timer.unref();
+  }
+
+  /** Prints a line above the status line and folds the event in. */
+  line(text: string | undefined, event: LoopEvent): void {
+    this.state = advance(this.state, event, Date.now());
+    this.out.write('\r\x1b[K');
+    if (text !== undefined) this.out.write(`${text}\n`);
+    this.draw();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.out.write('\r\x1b[K');
+  }
+
+  private draw(): void {
+    const columns = this.out.columns || 100;
+    this.out.write(`\r\x1b[K${statusLine(this.state, Date.now(), this.frame++).slice(0, columns - 1)}`);
+  }
+}
