@@ -137,6 +137,7 @@ export const PolicySchema = z.strictObject({
       maxTokens: z.number().int().positive().optional().describe('Model tokens (input, output and cache) the run may spend in total; checked before every LLM request.'),
       maxCostUSD: z.number().positive().optional().describe('US dollars the run may spend on the model, priced with llm.prices; checked before every LLM request.'),
     })
+    .describe('Limits of a run; the run stops when one is spent.')
     .prefault({}),
   guard: z
     .strictObject({
@@ -146,12 +147,14 @@ export const PolicySchema = z.strictObject({
         .default(false)
         .describe('Accept patches that add @ts-ignore, `as any`, eslint-disable, # noqa, empty catch blocks and the like.'),
     })
+    .describe('What candidates may not do.')
     .prefault({}),
   repair: z
     .strictObject({
       maxPatchLines: z.number().int().positive().default(200).describe('Largest patch (added plus removed lines) a candidate may be.'),
       maxFiles: z.number().int().positive().default(10).describe('Most files one candidate may change.'),
     })
+    .describe('Size limits of a candidate.')
     .prefault({}),
   llm: LlmSchema.prefault({}),
   git: z
@@ -172,6 +175,7 @@ export const PolicySchema = z.strictObject({
         .optional()
         .describe("Author and committer of fix commits; default: the repository's git identity."),
     })
+    .describe('Where fixes are committed and pushed.')
     .prefault({}),
   verify: z
     .strictObject({
@@ -182,6 +186,7 @@ export const PolicySchema = z.strictObject({
         .optional()
         .describe('Candidates verified at the same time, each in its own worktree. Unset: cores - 1, at least 1.'),
     })
+    .describe('How candidates are verified.')
     .prefault({}),
   flaky: z
     .strictObject({
@@ -192,6 +197,7 @@ export const PolicySchema = z.strictObject({
         .default(2)
         .describe('Times each failing test is re-run before repair; one that passes in any re-run is flaky and never repaired.'),
     })
+    .describe('Detection of flaky tests before repair.')
     .prefault({}),
   categories: z
     .record(z.string().min(1), z.array(z.string().min(1)).min(1))
@@ -206,6 +212,7 @@ export const PolicySchema = z.strictObject({
         .optional()
         .describe('How many tests the suites should execute; fewer executed is never called green, and the report shows the progress.'),
     })
+    .describe('What the suites should reach.')
     .prefault({}),
   deploy: z
     .strictObject({
@@ -228,6 +235,7 @@ export const PolicySchema = z.strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),
       commit: z.boolean().default(false).describe("Also commit each iteration's reports on the loop's branch (report.dir must be inside the repository)."),
     })
+    .describe('Where reports go.')
     .prefault({}),
 });
 

@@ -36,9 +36,17 @@ function resume(repo: string): Promise<{ code: number; events: LoopEvent[]; stde
 }
 
 describe('fixloop resume after kill -9', () => {
-  it.each(['suites:start', 'candidate:proposed', 'fix:committed'] as const)(
+  // [event to kill at, the iteration resume continues with, fixes it already had]
+  it.each([
+    ['suites:start', 1, 0],
+    ['problem:found', 1, 0],
+    ['candidate:proposed', 1, 0],
+    ['candidate:verified', 1, 0],
+    ['fix:committed', 1, 1],
+    ['iteration:end', 2, 1],
+  ] as const)(
     'killed at %s: resume finishes the run on the same branch with exactly one fix, nothing left behind',
-    async (killAt) => {
+    async (killAt, iteration, already) => {
       const repo = demoRepo();
       const before = await runAndKillAt(repo, killAt);
       expect(before.at(-1)?.type).toBe(killAt);
@@ -46,7 +54,7 @@ describe('fixloop resume after kill -9', () => {
 
       const { code, events } = await resume(repo);
       expect(code).toBe(0);
-      expect(events[0]).toMatchObject({ type: 'run:resume', runId, branch: `fixloop/${runId}`, iteration: 1, commits: killAt === 'fix:committed' ? 1 : 0 });
+      expect(events[0]).toMatchObject({ type: 'run:resume', runId, branch: `fixloop/${runId}`, iteration, commits: already });
       const end = events.at(-1)!;
       expect(end).toMatchObject({ type: 'run:end', runId, status: 'green', totalsBefore: { passed: 3, loadErrors: 4 }, totalsAfter: { passed: 30, failed: 0 } });
       expect(end.type === 'run:end' && end.commits.map((c) => c.message.split('\n')[0])).toEqual(['fix(env): import missing parseBoolean in readEnv()']);

@@ -119,3 +119,15 @@ describe('policy JSON Schema', () => {
     expect(onDisk.additionalProperties).toBe(false);
   });
 });
+
+describe('docs/policy.md', () => {
+  it('is the reference generated from the schema (run `npm run schema` after changing it), one row per field', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { policyReference } = await import('../../src/policy/index.js');
+    const onDisk = readFileSync(new URL('../../docs/policy.md', import.meta.url), 'utf8');
+    expect(onDisk).toBe(policyReference());
+    for (const field of ['suites[].timeoutSec', 'budget.maxWallMinutes', 'git.push', 'deploy.commands[].command', 'goal.expectedTests', 'llm.model']) {
+      expect(onDisk).toContain(`| \`${field}\` |`);
+    }
+  });
+});
