@@ -3,7 +3,7 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { parseJestReport } from './jest-parse.js';
-import { runWithReport } from './report-run.js';
+import { runWithReport, shownCommand } from './report-run.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
@@ -30,7 +30,7 @@ export class JestAdapter implements TestRunnerAdapter {
       expected: { name: 'a jest JSON report', hint: 'is it a jest command, and does its config load?' },
       plan: (_suite, reportFile, files, dir) => ({
         run: jestCommand(suite.command, reportFile, files, dir),
-        shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command,
+        shown: shownCommand(suite.command, files),
       }),
       parse: (text, _output, ctx) => parseJestReport(JSON.parse(text), suite.name, ctx),
     });

@@ -5,7 +5,7 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { parseJunitXml } from './junit-parse.js';
-import { runWithReport, WHOLE_SUITE_WARNING } from './report-run.js';
+import { runWithReport, WHOLE_SUITE_WARNING, shownCommand } from './report-run.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 export class JunitAdapter implements TestRunnerAdapter {
@@ -44,7 +44,7 @@ export class PytestAdapter implements TestRunnerAdapter {
       expected: { name: 'a pytest JUnit report', hint: 'is it a pytest command, and is pytest installed?' },
       plan: (_suite, reportFile, files, dir) => ({
         run: pytestCommand(suite.command, reportFile, files, dir),
-        shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command,
+        shown: shownCommand(suite.command, files),
       }),
       parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name, dialect: 'pytest' }),
     });

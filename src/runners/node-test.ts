@@ -6,7 +6,7 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmScript, shellQuote, simpleWords, withTestPaths } from './command-line.js';
 import { parseNodeTestReport } from './node-test-parse.js';
-import { runWithReport } from './report-run.js';
+import { runWithReport, shownCommand } from './report-run.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 /** The reporter next to this module, or in src/ when this module runs from a build in dist/. */
@@ -63,7 +63,7 @@ export class NodeTestAdapter implements TestRunnerAdapter {
       expected: { name: "fixloop's node:test report", hint: 'is it a `node --test` command?' },
       plan: (_suite, reportFile, files, dir) => {
         const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir);
-        return { run, warnings, shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command };
+        return { run, warnings, shown: shownCommand(suite.command, files) };
       },
       parse: (text, _output, ctx) => parseNodeTestReport(text, suite.name, ctx),
     });

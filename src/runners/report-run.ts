@@ -5,6 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { shellQuote } from './command-line.js';
 import type { LoadFailure, SuiteRun, TestCase } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { blockerFor, type ExpectedReport } from './blocker.js';
@@ -104,4 +105,9 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** The command as reports and messages show it: the user's own, with the files a targeted run chose. */
+export function shownCommand(command: string, files: string[] | undefined): string {
+  return files?.length ? `${command} ${files.map(shellQuote).join(' ')}` : command;
 }

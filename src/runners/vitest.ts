@@ -3,7 +3,7 @@
 import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote } from './command-line.js';
-import { runWithReport } from './report-run.js';
+import { runWithReport, shownCommand } from './report-run.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 import { parseVitestReport } from './vitest-parse.js';
 
@@ -34,7 +34,7 @@ export class VitestAdapter implements TestRunnerAdapter {
       plan: (_suite, reportFile, files) => ({
         run: vitestCommand(suite.command, reportFile, files),
         // Reports and messages show the command as the user wrote it, not our reporter flags and temp paths.
-        shown: files?.length ? `${suite.command} ${files.map(shellQuote).join(' ')}` : suite.command,
+        shown: shownCommand(suite.command, files),
       }),
       parse: (text, output, ctx) =>
         parseVitestReport(JSON.parse(text), { suite: suite.name, cwd: ctx.root, runDir: ctx.runDir, defaultOutput: output }),
