@@ -33,6 +33,11 @@ export interface TestCase {
   /** Where the test is declared. */
   location?: SourceLocation;
   failure?: Failure;
+  /**
+   * Each attempt's status, in order, when the runner retried the test within the run (vitest's
+   * `--retry`); the last one is `status`. Absent when the test ran once.
+   */
+  attempts?: TestStatus[];
 }
 
 /** A test file that could not be loaded or collected: none of its tests ran. */

@@ -1,5 +1,5 @@
 // Flaky tests: a failing test that passes when simply run again is not a bug to repair.
-import type { Failure, FlakyTest, TestRun, TestStatus } from '../model.js';
+import type { Failure, FlakyTest, TestCase, TestRun, TestStatus } from '../model.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
@@ -28,29 +28,49 @@ export function cannotPassByChance(failure: Failure): boolean {
 }
 
 /**
- * Re-runs the files of failing tests `reruns` times; a test that passes in any re-run is flaky.
- * Failures that cannot pass by chance (see cannotPassByChance) and files that failed to load are
- * not re-run.
+ * Re-runs the failing tests (by name where the runner can) up to `reruns` times; a test that
+ * passes in any re-run is flaky, and is not run again once it has. A runner that retries within
+ * one process (vitest's `--retry`) does all of a test's re-runs in one start. Failures that
+ * cannot pass by chance (see cannotPassByChance) and files that failed to load are not re-run.
  */
 export async function findFlaky(run: TestRun, opts: FlakyOptions): Promise<FlakyTest[]> {
   const history = new Map<string, TestStatus[]>();
+  const failing: TestCase[] = [];
   for (const suite of run.suites) {
     for (const t of suite.tests) {
       if (t.status !== 'failed' || opts.judged.has(t.id)) continue;
       if (t.failure && cannotPassByChance(t.failure)) continue;
       history.set(t.id, ['failed']);
+      failing.push(t);
       opts.judged.add(t.id);
     }
   }
   if (history.size === 0 || opts.reruns === 0) return [];
   for (const config of opts.suites) {
-    const suite = run.suites.find((s) => s.suite === config.name);
-    const files = [...new Set(suite?.tests.filter((t) => history.has(t.id)).map((t) => t.file) ?? [])].sort();
-    if (files.length === 0) continue;
-    for (let i = 0; i < opts.reruns; i++) {
-      const again = await runSuites([config], { cwd: opts.cwd, files, adapters: opts.adapters, logDir: opts.logDir, signal: opts.signal });
-      const status = new Map(again.suites.flatMap((s) => s.tests.map((t) => [t.id, t.status] as const)));
-      for (const [id, h] of history) if (id.startsWith(`${config.name}::`)) h.push(status.get(id) ?? 'skipped');
+    let pending = failing.filter((t) => t.suite === config.name);
+    for (let left = opts.reruns; left > 0 && pending.length > 0; left--) {
+      const again = await runSuites([config], {
+        cwd: opts.cwd,
+        tests: pending,
+        retries: left - 1,
+        adapters: opts.adapters,
+        logDir: opts.logDir,
+        signal: opts.signal,
+      });
+      const byId = new Map(again.suites.flatMap((s) => s.tests.map((t) => [t.id, t] as const)));
+      const next: TestCase[] = [];
+      for (const test of pending) {
+        const now = byId.get(test.id);
+        const h = history.get(test.id)!;
+        if (now?.attempts) {
+          // Retried within the run: every re-run it had left is in its attempts.
+          h.push(...now.attempts.slice(0, left));
+          continue;
+        }
+        h.push(now?.status ?? 'skipped');
+        if (now?.status !== 'passed') next.push(test);
+      }
+      pending = next;
     }
   }
   return [...history].filter(([, h]) => h.includes('passed')).map(([id, h]) => ({ id, history: h }));

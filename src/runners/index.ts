@@ -10,10 +10,12 @@ import { JunitAdapter, PytestAdapter } from './junit.js';
 import { NodeTestAdapter } from './node-test.js';
 import { suiteDirs } from './report-run.js';
 import { sumTotals } from './results.js';
-import type { TestRunnerAdapter } from './types.js';
+import { selectionKey } from './select.js';
+import type { TestRunnerAdapter, TestSelection } from './types.js';
 import { VitestAdapter } from './vitest.js';
 
-export type { RunOptions, TestRunnerAdapter } from './types.js';
+export type { RunOptions, TestRunnerAdapter, TestSelection } from './types.js';
+export { exactNames, leafName, spacedName } from './select.js';
 export { runCommand, type CommandOptions, type CommandResult } from './process.js';
 export { countTotals, sumTotals, testId } from './results.js';
 export { parseVitestReport, type VitestParseOptions, type VitestResults } from './vitest-parse.js';
@@ -42,6 +44,13 @@ export interface RunSuitesOptions {
   cwd: string;
   /** Restrict every suite to these test files (repository-relative). */
   files?: string[];
+  /**
+   * Run only these tests (a TestCase will do): each suite runs its own, by name where its runner
+   * can, and a suite with none is not run. Overrides `files`.
+   */
+  tests?: (TestSelection & { suite: string })[];
+  /** Retry failing tests within the run where the runner can (see RunOptions.retries). */
+  retries?: number;
   /** Each suite's full output goes to `<logDir>/<suite>.log`. */
   logDir?: string;
   signal?: AbortSignal;
@@ -62,6 +71,8 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
   const runs: SuiteRun[] = [];
   for (const suite of suites) {
     opts.signal?.throwIfAborted();
+    const tests = opts.tests?.filter((t) => t.suite === suite.name).map(({ file, fullName }) => ({ file, fullName }));
+    if (tests?.length === 0) continue;
     // "auto" becomes the runner the command runs; a suite whose runner is not recognised says so.
     const detected = suite.format === 'auto' ? detectFormat(suite.command, suiteDirs(suite, opts.cwd).runDir, suite.junitFile) : undefined;
     const format = detected?.format ?? suite.format;
@@ -70,12 +81,23 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       const known = [...new Set([...Object.keys(opts.adapters ?? {}), ...Object.keys(defaultAdapters)])].join(', ');
       throw new Error(`Suite "${suite.name}": no test runner adapter for format "${format}" (known: ${known}).`);
     }
-    const run = await adapter.run(detected ? { ...suite, format } : suite, {
+    const config = detected ? { ...suite, format } : suite;
+    const base = {
       cwd: opts.cwd,
-      files: opts.files,
       logFile: opts.logDir ? path.join(opts.logDir, logName(suite.name)) : undefined,
       signal: opts.signal,
-    });
+      ...(opts.retries ? { retries: opts.retries } : {}),
+    };
+    const files = tests ? [...new Set(tests.map((t) => t.file))].sort() : opts.files;
+    let run = await adapter.run(config, { ...base, files, ...(tests?.length ? { tests } : {}) });
+    // A name filter that missed some of the chosen tests (a title the runner matches otherwise, a
+    // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.
+    const missed = tests?.length && !run.blocker ? unrun(tests, run) : 0;
+    if (missed) {
+      const whole = await adapter.run(config, { ...base, files });
+      const said = `The name filter left ${missed} of the ${tests!.length} chosen tests unrun: fixloop ran their files whole.`;
+      run = { ...whole, warnings: [said, ...(whole.warnings ?? [])] };
+    }
     if (detected?.warning) run.warnings = [detected.warning, ...(run.warnings ?? [])];
     runs.push(run);
     opts.onSuiteEnd?.(run);
@@ -83,3 +105,10 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
   return { startedAt, durationMs: Math.round(performance.now() - started), suites: runs, totals: sumTotals(runs) };
 }
 export { discoverTests } from './discover.js';
+
+/** How many chosen tests neither passed nor failed, their file having loaded. */
+function unrun(tests: TestSelection[], run: SuiteRun): number {
+  const ran = new Set(run.tests.filter((t) => t.status === 'passed' || t.status === 'failed').map(selectionKey));
+  const unloaded = new Set(run.loadFailures.map((lf) => lf.file));
+  return tests.filter((t) => !ran.has(selectionKey(t)) && !unloaded.has(t.file)).length;
+}

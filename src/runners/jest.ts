@@ -3,7 +3,8 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { parseJestReport } from './jest-parse.js';
-import { runWithReport, shownCommand } from './report-run.js';
+import { runWithReport, shownCommand, type Narrowing } from './report-run.js';
+import { exactNames, spacedName } from './select.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
@@ -11,9 +12,12 @@ const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
 /**
  * The suite's command with jest's JSON report. Chosen files replace the paths the command names
  * and are taken as paths (`--runTestsByPath`), not as the patterns jest reads positional words as.
+ * Chosen tests are picked by `-t`, which jest matches against a test's titles joined by spaces.
  */
-export function jestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): string {
+export function jestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string, narrowing: Narrowing = {}): string {
   const flags = ['--ci', '--json', `--outputFile=${shellQuote(reportFile)}`, '--testLocationInResults'];
+  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => spacedName(t.fullName)));
+  if (names) flags.push('-t', shellQuote(names));
   let base = command.trimEnd();
   if (files) {
     flags.push('--passWithNoTests', '--runTestsByPath');
@@ -28,8 +32,8 @@ export class JestAdapter implements TestRunnerAdapter {
   run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
     return runWithReport(suite, options, {
       expected: { name: 'a jest JSON report', hint: 'is it a jest command, and does its config load?' },
-      plan: (_suite, reportFile, files, dir) => ({
-        run: jestCommand(suite.command, reportFile, files, dir),
+      plan: (_suite, reportFile, files, dir, narrowing) => ({
+        run: jestCommand(suite.command, reportFile, files, dir, narrowing),
         shown: shownCommand(suite.command, files),
       }),
       parse: (text, _output, ctx) => parseJestReport(JSON.parse(text), suite.name, ctx),

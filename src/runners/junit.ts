@@ -5,7 +5,8 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { parseJunitXml } from './junit-parse.js';
-import { runWithReport, WHOLE_SUITE_WARNING, shownCommand } from './report-run.js';
+import { runWithReport, WHOLE_SUITE_WARNING, shownCommand, type Narrowing } from './report-run.js';
+import { MAX_SELECTED } from './select.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 export class JunitAdapter implements TestRunnerAdapter {
@@ -26,14 +27,23 @@ export class JunitAdapter implements TestRunnerAdapter {
 
 const isPytest = (word: string): boolean => /(^|\/)(pytest|py\.test)$/.test(word);
 
+/** pytest's node id of a test: `tests/test_price.py::TestTotal::test_sum[2]` (our full name joins the class and test by " > "). */
+export function pytestNodeId(file: string, fullName: string): string {
+  return [file, ...fullName.split(' > ')].join('::');
+}
+
 /**
  * The suite's command with pytest's JUnit report: xunit1 (it keeps `file` and `line`), and
- * collection errors reported rather than ending the run. Chosen files replace the paths it names.
+ * collection errors reported rather than ending the run. Chosen files replace the paths it names;
+ * chosen tests are named by their node ids instead of their files.
  */
-export function pytestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): string {
+export function pytestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string, narrowing: Narrowing = {}): string {
   const flags = [`--junitxml=${shellQuote(reportFile)}`, '-o', 'junit_family=xunit1', '--continue-on-collection-errors'];
   const base = files ? withTestPaths(command.trimEnd(), [], dir, (words) => words.findIndex(isPytest)) ?? command.trimEnd() : command.trimEnd();
-  return `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
+  const tests = narrowing.tests;
+  const chosen =
+    tests?.length && tests.length <= MAX_SELECTED ? [...new Set(tests.map((t) => pytestNodeId(t.file, t.fullName)))].sort() : files ?? [];
+  return `${base}${npmSeparator(base)} ${[...flags, ...chosen.map(shellQuote)].join(' ')}`;
 }
 
 export class PytestAdapter implements TestRunnerAdapter {
@@ -42,8 +52,8 @@ export class PytestAdapter implements TestRunnerAdapter {
   run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
     return runWithReport(suite, options, {
       expected: { name: 'a pytest JUnit report', hint: 'is it a pytest command, and is pytest installed?' },
-      plan: (_suite, reportFile, files, dir) => ({
-        run: pytestCommand(suite.command, reportFile, files, dir),
+      plan: (_suite, reportFile, files, dir, narrowing) => ({
+        run: pytestCommand(suite.command, reportFile, files, dir, narrowing),
         shown: shownCommand(suite.command, files),
       }),
       parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name, dialect: 'pytest' }),

@@ -6,7 +6,8 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmScript, shellQuote, simpleWords, withTestPaths } from './command-line.js';
 import { parseNodeTestReport } from './node-test-parse.js';
-import { runWithReport, shownCommand } from './report-run.js';
+import { runWithReport, shownCommand, type Narrowing } from './report-run.js';
+import { exactNames, leafName } from './select.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
 
 /** The reporter next to this module, or in src/ when this module runs from a build in dist/. */
@@ -31,8 +32,10 @@ export interface NodeTestPlan {
 /**
  * `node ... --test [paths]` with fixloop's reporter added right after `node`; an `npm test` whose
  * script is such a command runs the script itself. Chosen files replace the paths it names.
+ * Chosen tests are picked by `--test-name-pattern` on their own titles: Node 20 matches a test's
+ * own name (and runs the tests under a suite that matches), so titles that other tests share run too.
  */
-export function nodeTestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string): NodeTestPlan {
+export function nodeTestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string, narrowing: Narrowing = {}): NodeTestPlan {
   const script = npmScript(command, dir);
   const base = script && simpleWords(script) && nodeWord(simpleWords(script)!) >= 0 ? script : command;
   const words = simpleWords(base);
@@ -48,6 +51,8 @@ export function nodeTestCommand(command: string, reportFile: string, files: stri
     else warnings.push('Cannot run only the chosen test files with this command: ran the whole suite.');
   }
   const flags = [`--test-reporter=${shellQuote(nodeTestReporterPath())}`, `--test-reporter-destination=${shellQuote(reportFile)}`];
+  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => leafName(t.fullName)));
+  if (names) flags.push(`--test-name-pattern=${shellQuote(names)}`);
   // Keep the output a person reads: node drops its default reporter once one is named.
   if (!/--test-reporter[= ]/.test(targeted)) flags.push('--test-reporter=spec', '--test-reporter-destination=stdout');
   const out = simpleWords(targeted)!;
@@ -61,8 +66,8 @@ export class NodeTestAdapter implements TestRunnerAdapter {
   run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
     return runWithReport(suite, options, {
       expected: { name: "fixloop's node:test report", hint: 'is it a `node --test` command?' },
-      plan: (_suite, reportFile, files, dir) => {
-        const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir);
+      plan: (_suite, reportFile, files, dir, narrowing) => {
+        const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir, narrowing);
         return { run, warnings, shown: shownCommand(suite.command, files) };
       },
       parse: (text, _output, ctx) => parseNodeTestReport(text, suite.name, ctx),

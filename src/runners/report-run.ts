@@ -12,7 +12,7 @@ import { blockerFor, type ExpectedReport } from './blocker.js';
 import type { PathContext } from './error-text.js';
 import { runCommand } from './process.js';
 import { countTotals } from './results.js';
-import type { RunOptions } from './types.js';
+import type { RunOptions, TestSelection } from './types.js';
 
 export interface ParsedResults {
   tests: TestCase[];
@@ -29,10 +29,16 @@ export interface PlannedCommand {
   env?: Record<string, string>;
 }
 
+/** What a run is narrowed to beyond its files; the tests' files are relative to the suite's directory. */
+export interface Narrowing {
+  tests?: TestSelection[];
+  retries?: number;
+}
+
 export interface ReportSpec {
   expected: ExpectedReport;
   /** The command for a report at `reportFile`; `files` are relative to the suite's directory. */
-  plan(suite: SuiteConfig, reportFile: string, files: string[] | undefined, runDir: string): PlannedCommand;
+  plan(suite: SuiteConfig, reportFile: string, files: string[] | undefined, runDir: string, narrowing: Narrowing): PlannedCommand;
   /** Where the report is written, when the runner decides (JUnit files named in the policy). */
   reportPath?(suite: SuiteConfig, tmp: string, runDir: string): string;
   /** The report's text (and the run's output) into tests and files that failed to load. */
@@ -66,7 +72,10 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
     const reportFile = spec.reportPath?.(suite, tmp, ctx.runDir) ?? path.join(tmp, 'report');
     // A report left by an earlier run must not pass for this one's.
     if (spec.reportPath) await rm(reportFile, { force: true });
-    const planned = spec.plan(suite, reportFile, files, ctx.runDir);
+    const tests = options.tests?.length
+      ? options.tests.map((t) => ({ ...t, file: relativeFiles([t.file], ctx)![0] }))
+      : undefined;
+    const planned = spec.plan(suite, reportFile, files, ctx.runDir, { tests, retries: options.retries });
     const result = await runCommand(planned.run, {
       cwd: ctx.runDir,
       env: { ...planned.env, ...options.env },

@@ -1,6 +1,6 @@
 // Reads vitest's JSON report (plus, when given, the default reporter's text) into the shared model.
 import { z } from 'zod';
-import type { Failure, LoadFailure, TestCase } from '../model.js';
+import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
 import {
   errorNameOf,
   framesOf,
@@ -77,6 +77,11 @@ function toTestCase(assertion: Assertion, file: string, suite: string): TestCase
   const test: TestCase = { id: testId(suite, file, fullName), suite, file, fullName, status: STATUS[assertion.status] };
   if (assertion.duration != null) test.durationMs = Math.round(assertion.duration);
   if (assertion.location) test.location = { file, line: assertion.location.line, column: assertion.location.column };
+  // With `--retry`, every failed attempt leaves its message: a pass after one is a flaky pass.
+  const failedAttempts = assertion.failureMessages?.length ?? 0;
+  if (test.status === 'passed' ? failedAttempts > 0 : test.status === 'failed' && failedAttempts > 1) {
+    test.attempts = [...Array<TestStatus>(failedAttempts).fill('failed'), ...(test.status === 'passed' ? (['passed'] as const) : [])];
+  }
   return test;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Candidate, Problem, TestRun, Verdict } from '../model.js';
+import type { Candidate, Problem, TestCase, TestRun, Verdict } from '../model.js';
 import { applyPatch } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
@@ -28,20 +28,35 @@ export interface VerifyInput {
 /** A suite faster than this runs whole even when targeted: its start-up costs more than the tests a filter would skip. */
 export const TARGETED_MIN_MS = 10_000;
 
+export interface TargetedSuite {
+  suite: SuiteConfig;
+  files: string[];
+  /** The problem's failing tests in those files, when the suite can run just them: none of its files failed to load. */
+  tests?: TestCase[];
+  whole: boolean;
+}
+
 /**
- * Which test files of the problem each suite ran in the baseline: the targeted re-run. `whole`
- * marks a suite run unfiltered (every baseline file is targeted, or the whole suite is fast):
- * its targeted run is its full run.
+ * Which tests of the problem each suite ran in the baseline: the targeted re-run. `whole` marks
+ * a suite run unfiltered (every baseline file is targeted, or the whole suite is fast): its
+ * targeted run is its full run. A file that failed to load is re-run whole, since none of its
+ * tests has a name yet; otherwise only the failing tests are chosen, by name.
  */
-export function targetedSuites(problem: Problem, baseline: TestRun, suites: SuiteConfig[]): { suite: SuiteConfig; files: string[]; whole: boolean }[] {
+export function targetedSuites(problem: Problem, baseline: TestRun, suites: SuiteConfig[]): TargetedSuite[] {
   const wanted = new Set(problem.testFiles);
-  const out: { suite: SuiteConfig; files: string[]; whole: boolean }[] = [];
+  const ids = new Set(problem.testIds);
+  const unloaded = new Set(problem.loadFailedFiles);
+  const out: TargetedSuite[] = [];
   for (const suite of suites) {
     const run = baseline.suites.find((s) => s.suite === suite.name);
     if (!run) continue;
     const all = new Set([...run.tests.map((t) => t.file), ...run.loadFailures.map((lf) => lf.file)]);
     const files = [...all].filter((f) => wanted.has(f)).sort();
-    if (files.length) out.push({ suite, files, whole: files.length === all.size || run.durationMs < TARGETED_MIN_MS });
+    if (files.length === 0) continue;
+    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS;
+    const tests = run.tests.filter((t) => ids.has(t.id));
+    const byName = !whole && tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
+    out.push({ suite, files, whole, ...(byName ? { tests } : {}) });
   }
   return out;
 }
@@ -62,7 +77,7 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
       const runs: TestRun[] = [];
       for (const t of targets) {
         // A suite whose every file is targeted runs unfiltered, so its run counts as the full one.
-        const run = await runSuites([t.suite], t.whole ? common : { ...common, files: t.files });
+        const run = await runSuites([t.suite], t.whole ? common : t.tests ? { ...common, tests: t.tests } : { ...common, files: t.files });
         runs.push(run);
         if (t.whole) complete.set(t.suite.name, run);
       }

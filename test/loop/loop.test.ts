@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLoop, LoopError } from '../../src/loop/index.js';
@@ -233,19 +234,25 @@ describe('createLoop with plugged-in providers', () => {
 });
 
 describe('createLoop with a flaky test', () => {
-  it('re-runs failing tests, records the flaky one with its history, and never hands it to a provider', async () => {
-    const flakyTest = [
-      "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
+  // Counters outside the repository: the loop runs its suites in a checkout of its own.
+  const countingTest = (passEvery: number, counters: string) =>
+    [
+      "import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';",
       "import { expect, it } from 'vitest';",
+      // One line per process that loads the file: vitest's retries stay in the process.
+      `appendFileSync('${counters}/loads', 'x');`,
       "it('sometimes fails', () => {",
-      "  const n = existsSync('.runs') ? Number(readFileSync('.runs', 'utf8')) + 1 : 1;",
-      "  writeFileSync('.runs', String(n));",
-      '  expect(n % 2).toBe(0);',
+      `  const n = existsSync('${counters}/runs') ? Number(readFileSync('${counters}/runs', 'utf8')) + 1 : 1;`,
+      `  writeFileSync('${counters}/runs', String(n));`,
+      `  expect(n % ${passEvery}).toBe(0);`,
       '});',
       '',
     ].join('\n');
+
+  async function flakyLoop(passEvery: number) {
     const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } });
-    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy, '.gitignore': 'node_modules\n.runs\n', 'test/flaky.test.ts': flakyTest });
+    const counters = mkdtempSync(path.join(tmpdir(), 'fixloop-counters-'));
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy, 'test/flaky.test.ts': countingTest(passEvery, counters) });
     const seen: string[] = [];
     const spy: PatchProvider = {
       name: 'spy',
@@ -255,14 +262,31 @@ describe('createLoop with a flaky test', () => {
     };
     const loop = createLoop({ cwd: repo, providers: [spy] });
     const events = await collect(loop);
+    return { counters, seen, events, summary: await loop.result };
+  }
+
+  it('re-runs failing tests, records the flaky one with its history, and never hands it to a provider', async () => {
+    const { counters, seen, events, summary } = await flakyLoop(2);
     expect(events.find((e) => e.type === 'flaky:found')).toMatchObject({
-      tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'passed', 'failed'] }],
+      tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'passed'] }],
     });
     expect(seen).toEqual(['unit::test/counter.test.ts::next adds one']);
-    const summary = await loop.result;
+    // The baseline and one re-run: once a test has passed, it is not run again.
+    expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('2');
     expect(summary.status).toBe('failing');
     const md = readFileSync(summary.reports[0], 'utf8');
-    expect(md).toContain('| `unit::test/flaky.test.ts::sometimes fails` | failed → passed → failed |');
+    expect(md).toContain('| `unit::test/flaky.test.ts::sometimes fails` | failed → passed |');
+  });
+
+  it('gives vitest both re-runs in one start (--retry), and a pass on the last still makes the test flaky', async () => {
+    const { counters, seen, events } = await flakyLoop(3);
+    expect(events.find((e) => e.type === 'flaky:found')).toMatchObject({
+      tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'failed', 'passed'] }],
+    });
+    expect(seen).toEqual(['unit::test/counter.test.ts::next adds one']);
+    expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('3');
+    // Loaded by the baseline run and by a single re-run process, not one per re-run.
+    expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('xx');
   });
 });
 

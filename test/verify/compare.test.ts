@@ -115,4 +115,17 @@ describe('stillFailing and targetedSuites', () => {
     // A suite that runs in seconds is not worth filtering: its one run serves as targeted and full.
     expect(targetedSuites(loadProblem, baseline, suites)).toEqual([{ suite: suites[0], files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
   });
+
+  it("chooses a slow suite's failing tests by name, unless one of its files failed to load", () => {
+    const suite = { name: 'unit', command: 'npx vitest run', format: 'vitest' as const, timeoutSec: 60 };
+    const failing = [test('test/a.test.ts', 'adds', 'failed'), test('test/b.test.ts', 'rounds', 'failed')];
+    const slow = (r: TestRun) => ({ ...r, suites: r.suites.map((x) => ({ ...x, durationMs: 60_000 })) });
+    const tests = slow(run([...failing, test('test/a.test.ts', 'subtracts', 'passed'), test('test/c.test.ts', 'other', 'passed')]));
+    const testProblem: Problem = { ...loadProblem, loadFailedFiles: [], testIds: failing.map((t) => t.id) };
+    expect(targetedSuites(testProblem, tests, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: false, tests: failing }]);
+    // test/b.test.ts did not load: it has no test names to choose, so both files run whole.
+    const mixed = slow(run([failing[0], test('test/c.test.ts', 'other', 'passed')], ['test/b.test.ts']));
+    const mixedProblem: Problem = { ...loadProblem, loadFailedFiles: ['test/b.test.ts'], testIds: [failing[0].id] };
+    expect(targetedSuites(mixedProblem, mixed, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: false }]);
+  });
 });
