@@ -4,6 +4,7 @@
 // default providers, and the outcome is judged against the clean source.
 //   BENCH_SITES=N (default 2) sites per kind per project · BENCH_SEED=S (default 8)
 //   BENCH_ONLY=word,word: only projects or kinds containing one of the words (for quick looks)
+//   BENCH_TRACE=1: print each loop's events with the seconds since its start (where the time goes)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const SEED = Number(process.env.BENCH_SEED ?? 8);
 /** Candidate sites tried per kind and project before giving up on finding SITES that fail. */
 const MAX_TRIES = 6;
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const TRACE = process.env.BENCH_TRACE === '1';
 const wanted = (name: string) => ONLY.length === 0 || ONLY.some((w) => name.includes(w));
 
 type Outcome = 'identical' | 'whitespace' | 'reordered' | 'different' | 'not-fixed';
@@ -96,7 +98,11 @@ async function runSite(project: string, site: Site): Promise<Result | undefined>
     if (plain.ok) return undefined; // the tests do not notice this fault: not a site
     git(dir, 'commit', '-qam', `fault: ${site.kind}`);
     const started = performance.now();
-    const summary = await createLoop({ cwd: dir, maxIterations: 2 }).result;
+    const loop = createLoop({ cwd: dir, maxIterations: 2 });
+    for await (const event of loop.run()) {
+      if (TRACE) console.error(`  ${((performance.now() - started) / 1000).toFixed(2)} s ${event.type}${'suite' in event ? ` ${String(event.suite)}` : ''}`);
+    }
+    const summary = await loop.result;
     const loopMs = performance.now() - started;
     forgetProject();
     const providers = summary.commits.map((c) => c.provider);
