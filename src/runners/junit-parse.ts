@@ -1,9 +1,10 @@
-// Reads JUnit XML, as written by pytest (--junitxml), node's junit reporter, mocha reporters and
-// go-junit-report, into the shared model. The file a test lives in comes from the testcase's (or
-// its suite's) `file` attribute when the writer gives one, else from its classname.
+// Reads JUnit XML, as written by pytest (--junitxml), node's junit reporter, mocha's `xunit`
+// reporter, mocha-junit-reporter and gotestsum, into the shared model. The file a test lives in
+// comes from the testcase's (or its suite's) `file` attribute when the writer gives one, else from
+// its classname (gotestsum's: the Go package).
 import { XMLParser } from 'fast-xml-parser';
-import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
-import { errorNameOf, framesOf, headline, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from './error-text.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../model.js';
+import { errorNameOf, framesOf, fromErrorLine, headline, isRepoFile, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from './error-text.js';
 import { pythonError, pythonFrames } from './python-text.js';
 import { testId } from './results.js';
 
@@ -29,9 +30,10 @@ interface XmlCase {
   '@_file'?: string;
   '@_line'?: string;
   '@_time'?: string;
-  failure?: Problem[];
-  error?: Problem[];
-  skipped?: Problem[];
+  // A bare string when the element has text and no attribute (mocha's xunit: <failure>text</failure>).
+  failure?: (Problem | string)[];
+  error?: (Problem | string)[];
+  skipped?: (Problem | string)[];
   'system-err'?: string[];
 }
 interface XmlSuite {
@@ -55,6 +57,17 @@ const xml = new XMLParser({
 
 // A testcase named after a test file: the writer's way of saying the file itself failed (node's junit reporter).
 const FILE_NAME = /^(?:\/|\.{0,2}\/?[\w@.-]+\/).*\.(?:[cm]?[jt]sx?|py)$/;
+// Suites that stand for the whole run: mocha's root suite, and the name both mocha writers give the run.
+const RUN_NAMES = new Set(['Root Suite', 'Mocha Tests']);
+// What both Go writers (gotestsum, go-junit-report) put in `message`: the test's output is the body.
+const GO_PLACEHOLDER = 'Failed';
+// go test -v's framing of a test's output, which says nothing about why it failed.
+const GO_FRAMING = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\s|--- (?:FAIL|PASS|SKIP):)/;
+// A frame of a Go traceback: "\t/abs/stock/stock.go:8 +0x2e".
+const GO_FRAME = /^\t(\/\S+\.go):(\d+)(?: \+0x[\da-f]+)?\s*$/;
+
+const asProblem = (problem: Problem | string | undefined): Problem | undefined =>
+  typeof problem === 'string' ? { '#text': problem } : problem;
 
 export function parseJunitXml(text: string, opts: JunitParseOptions): JunitResults {
   let doc: { testsuites?: XmlSuite | XmlSuite[]; testsuite?: XmlSuite[] };
@@ -80,14 +93,45 @@ export function parseJunitXml(text: string, opts: JunitParseOptions): JunitResul
  */
 function describeNames(names: string[], testcase: XmlCase, pytest: boolean): string[] {
   if (pytest) return [];
-  return names.filter((name) => name !== testcase['@_classname'] && name !== 'Root Suite' && !FILE_NAME.test(name));
+  return names.filter((name) => name !== testcase['@_classname'] && !RUN_NAMES.has(name) && !FILE_NAME.test(name));
+}
+
+/**
+ * The describe path and title of a non-pytest testcase. mocha-junit-reporter writes the full title
+ * as `name` and the test's own title as `classname` ("price total sums it" / "sums it"): the
+ * suites are already in that prefix. mocha's xunit writes the describe path as `classname` next
+ * to a `file` ("price total" / "sums it"). Either way the describe path is one part, since the
+ * titles it joins with spaces cannot be told apart again.
+ */
+function nonPytestName(testcase: XmlCase, names: string[], fileAttr: string | undefined): string[] {
+  const name = testcase['@_name'] ?? '(unnamed)';
+  const classname = testcase['@_classname'] ?? '';
+  if (classnameIsTitle(testcase, names) && name !== classname) return [name.slice(0, -classname.length - 1), classname];
+  const describes = describeNames(names, testcase, false);
+  if (fileAttr && classname && classname !== name && !FILE_NAME.test(classname) && !names.includes(classname)) return [...describes, classname, name];
+  return [...describes, name];
+}
+
+/**
+ * The classname is the test's own title (mocha-junit-reporter), not a class, package or file: the
+ * name is "<describe path> <classname>" and that path ends with the enclosing suite's name, or,
+ * in the run's root suite, the name is the classname.
+ */
+function classnameIsTitle(testcase: XmlCase, names: string[]): boolean {
+  const classname = testcase['@_classname'];
+  const name = testcase['@_name'] ?? '';
+  const suite = names.at(-1);
+  if (!classname || suite === undefined) return false;
+  if (name === classname) return RUN_NAMES.has(suite);
+  const path = name.endsWith(` ${classname}`) ? name.slice(0, -classname.length - 1) : undefined;
+  return path !== undefined && (path === suite || path.endsWith(` ${suite}`));
 }
 
 function readCase(testcase: XmlCase, names: string[], fileAttr: string | undefined, opts: JunitParseOptions, out: JunitResults): void {
   const name = testcase['@_name'] ?? '(unnamed)';
-  const problem = testcase.failure?.[0] ?? testcase.error?.[0];
+  const problem = asProblem(testcase.failure?.[0] ?? testcase.error?.[0]);
   const pytest = opts.dialect === 'pytest';
-  if (problem && pytest && testcase.error?.[0]?.['@_message'] === 'collection failure') {
+  if (problem && pytest && asProblem(testcase.error?.[0])?.['@_message'] === 'collection failure') {
     const file = repoPath(fileAttr ?? `${name.replace(/\./g, '/')}.py`, opts);
     out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file) });
     return;
@@ -97,8 +141,9 @@ function readCase(testcase: XmlCase, names: string[], fileAttr: string | undefin
     out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file, testcase['system-err']?.join('\n')) });
     return;
   }
-  const file = fileAttr ? repoPath(fileAttr, opts) : testcase['@_classname'] ?? names[0] ?? opts.suite;
-  const fullName = [...describeNames(names, testcase, pytest), ...classPath(testcase['@_classname'], fileAttr, pytest), name].join(' > ');
+  const classname = pytest || !classnameIsTitle(testcase, names) ? testcase['@_classname'] : undefined;
+  const file = fileAttr ? repoPath(fileAttr, opts) : classname ?? describeNames(names, testcase, pytest)[0] ?? opts.suite;
+  const fullName = (pytest ? [...classPath(testcase['@_classname'], fileAttr, pytest), name] : nonPytestName(testcase, names, fileAttr)).join(' > ');
   const status: TestStatus = problem ? 'failed' : testcase.skipped ? 'skipped' : 'passed';
   const test: TestCase = { id: testId(opts.suite, file, fullName), suite: opts.suite, file, fullName, status };
   const seconds = Number(testcase['@_time']);
@@ -127,6 +172,17 @@ function repoPath(printed: string, ctx: PathContext): string {
   return file;
 }
 
+/** The frames of a Go traceback that lie inside the repository (a panic's). */
+function goFrames(text: string, ctx: PathContext): SourceLocation[] {
+  const frames: SourceLocation[] = [];
+  for (const line of text.split('\n')) {
+    const match = GO_FRAME.exec(line);
+    const file = match && toRepoPath(match[1], ctx);
+    if (match && file && isRepoFile(file)) frames.push({ file, line: Number(match[2]) });
+  }
+  return frames;
+}
+
 function toFailure(problem: Problem, opts: JunitParseOptions, file: string, systemErr?: string): Failure {
   const body = stripAnsi([problem['#text'] ?? '', systemErr ?? ''].join('\n')).trim();
   const attr = stripAnsi(problem['@_message'] ?? '').trim();
@@ -140,9 +196,20 @@ function toFailure(problem: Problem, opts: JunitParseOptions, file: string, syst
     message = fromAttr || error.message || headline(shown) || attr;
     errorName = errorNameOf(message) ?? error.name;
     location = pickLocation(pythonFrames(body, opts), file);
+  } else if (attr === GO_PLACEHOLDER && GO_FRAMING.test(body)) {
+    // Go: the body is what the test printed (t.Errorf's "price_test.go:7: ...", a panic), framed
+    // by go test -v. Its file:line is relative to a package directory the report does not name.
+    const said = body.split('\n').find((line) => line.trim() !== '' && !GO_FRAMING.test(line));
+    message = said ? headline(relativizeText(said, opts.root)) : attr;
+    location = pickLocation(goFrames(body, opts), file);
   } else {
     message = headline(attr) || headline(shown) || `${file}: failed without a message`;
-    errorName = errorNameOf(message) ?? (/^[A-Z]\w*(Error|Exception)$/.test(problem['@_type'] ?? '') ? problem['@_type'] : undefined);
+    errorName =
+      errorNameOf(message) ??
+      (/^(?:[A-Z]\w*(?:Error|Exception)|Error)$/.test(problem['@_type'] ?? '') ? problem['@_type'] : undefined) ??
+      // No `message` attribute (mocha's xunit): the body is the message, a diff, then the stack,
+      // whose first line names the class.
+      (attr ? undefined : errorNameOf(fromErrorLine(body) ?? ''));
     location = pickLocation(framesOf(body, opts), file);
   }
   const failure: Failure = { message: relativizeText(message, opts.root) };

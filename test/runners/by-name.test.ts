@@ -136,17 +136,17 @@ describe('runSuites when a name filter misses', () => {
     const calls: { files?: string[]; tests?: unknown[] }[] = [];
     // An adapter whose runner matches names its own way: the chosen test comes back skipped.
     const adapter: TestRunnerAdapter = {
-      format: 'custom',
+      format: 'exit-code',
       async run(_suite, options) {
         calls.push({ files: options.files, tests: options.tests });
         return result(options.tests ? [test('one', 'skipped'), test('two', 'failed')] : [test('one', 'failed'), test('two', 'failed')]);
       },
     };
     const suites: SuiteConfig[] = [
-      { name: 'u', command: 'x', format: 'custom', timeoutSec: 5 },
-      { name: 'other', command: 'y', format: 'custom', timeoutSec: 5 },
+      { name: 'u', command: 'x', format: 'exit-code', timeoutSec: 5 },
+      { name: 'other', command: 'y', format: 'exit-code', timeoutSec: 5 },
     ];
-    const run = await runSuites(suites, { cwd: '/nowhere', adapters: { custom: adapter }, tests: [test('one', 'failed'), test('two', 'failed')] });
+    const run = await runSuites(suites, { cwd: '/nowhere', adapters: { 'exit-code': adapter }, tests: [test('one', 'failed'), test('two', 'failed')] });
     expect(calls).toEqual([
       { files: ['a.test.js'], tests: [{ file: 'a.test.js', fullName: 'one' }, { file: 'a.test.js', fullName: 'two' }] },
       { files: ['a.test.js'], tests: undefined },
