@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
+import { outputLoadFailures } from './junit-output.js';
 import { parseJunitXml } from './junit-parse.js';
 import { runWithReport, WHOLE_SUITE_WARNING, shownCommand, type Narrowing } from './report-run.js';
 import { MAX_SELECTED } from './select.js';
@@ -20,7 +21,15 @@ export class JunitAdapter implements TestRunnerAdapter {
       reportPath: (_suite, _tmp, runDir) => path.resolve(runDir, junitFile),
       // The command is the user's own: it cannot be narrowed to files without knowing the runner.
       plan: (_suite, _report, files) => ({ run: suite.command, shown: suite.command, warnings: files ? [WHOLE_SUITE_WARNING] : [] }),
-      parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name }),
+      parse: (text, output, ctx) => {
+        const results = parseJunitXml(text, { ...ctx, suite: suite.name });
+        // What the report leaves out (Go packages that do not compile) is in the output.
+        const known = new Set(results.loadFailures.map((l) => l.file));
+        const more = outputLoadFailures(output, ctx, suite.name).filter((l) => !known.has(l.file));
+        return { tests: results.tests, loadFailures: [...results.loadFailures, ...more] };
+      },
+      // mocha writes no report when a test file fails to load: its output names the file.
+      parseWithoutReport: (output, ctx) => ({ tests: [], loadFailures: outputLoadFailures(output, ctx, suite.name) }),
     });
   }
 }

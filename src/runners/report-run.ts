@@ -43,6 +43,12 @@ export interface ReportSpec {
   reportPath?(suite: SuiteConfig, tmp: string, runDir: string): string;
   /** The report's text (and the run's output) into tests and files that failed to load. */
   parse(report: string, output: string, ctx: PathContext): ParsedResults;
+  /**
+   * What the output alone tells when no report was written (a runner that stops before writing
+   * one, as mocha does when a test file fails to load). Results with a test or a load failure
+   * stand for the report; none leaves the run a missing report.
+   */
+  parseWithoutReport?(output: string, ctx: PathContext): ParsedResults;
 }
 
 export const WHOLE_SUITE_WARNING = 'This runner cannot be told which test files to run: fixloop ran the whole suite.';
@@ -94,9 +100,12 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
       } catch (error) {
         parseError = error instanceof Error ? error.message : String(error);
       }
+    } else if (!result.timedOut && !result.spawnError && spec.parseWithoutReport) {
+      const fromOutput = spec.parseWithoutReport(result.output, ctx);
+      if (fromOutput.tests.length || fromOutput.loadFailures.length) parsed = fromOutput;
     }
     const failures = parsed ? parsed.loadFailures.length + parsed.tests.filter((t) => t.status === 'failed').length : 0;
-    const blocker = blockerFor(suite, planned.shown, result, { found: text !== undefined, failures, parseError }, spec.expected);
+    const blocker = blockerFor(suite, planned.shown, result, { found: text !== undefined || parsed !== undefined, failures, parseError }, spec.expected);
     const results = parsed ?? { tests: [], loadFailures: [] };
     return {
       suite: suite.name,

@@ -1,13 +1,15 @@
 // parseJunitXml on real captures of mocha 11.8 (its `xunit` reporter and mocha-junit-reporter 2.2)
-// and gotestsum 1.8.2 (Go 1.19), and what fixloop reports when a runner writes no usable report:
-// mocha's load errors, Go's build failures, and a pytest run killed at the suite's timeout.
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+// and gotestsum 1.8.2 (Go 1.19), and what fixloop makes of what the report leaves out: mocha's
+// load errors and Go's build failures, read from the output as load failures, and a pytest run
+// killed at the suite's timeout.
+import { cpSync, existsSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { blockerFor } from '../../src/runners/blocker.js';
-import { PytestAdapter } from '../../src/runners/index.js';
+import { JunitAdapter, PytestAdapter } from '../../src/runners/index.js';
+import { goBuildFailures, mochaLoadFailures, outputLoadFailures } from '../../src/runners/junit-output.js';
 import { parseJunitXml } from '../../src/runners/junit-parse.js';
 import type { CommandResult } from '../../src/runners/process.js';
 import { countTotals } from '../../src/runners/results.js';
@@ -20,8 +22,8 @@ const go = (name: string) => parse('go', name, 'junit.xml');
 const totals = (results: ReturnType<typeof parse>) => countTotals(results.tests, results.loadFailures);
 
 /** The terminal output a capture script kept, without the "exit N" line it appended. */
-function output(runner: string, name: string): { text: string; exitCode: number } {
-  const lines = readCapture(runner, name, 'output.txt').trimEnd().split('\n');
+function output(runner: string, name: string, root?: string): { text: string; exitCode: number } {
+  const lines = readCapture(runner, name, 'output.txt', root).trimEnd().split('\n');
   const exitCode = Number(/^exit (\d+)$/.exec(lines.pop()!)![1]);
   return { text: `${lines.join('\n')}\n`, exitCode };
 }
@@ -33,6 +35,26 @@ function blockerOf(runner: string, name: string, report: { found: boolean; failu
   const suite: SuiteConfig = { name: 'unit', command: 'npm test', format: 'junit', timeoutSec: 60, junitFile: 'junit.xml' };
   return blockerFor(suite, 'npm test', result, report, { name: 'JUnit XML at junit.xml', hint: 'does the command write its JUnit report there?' });
 }
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A copy of a capture's project under /tmp where `printed.txt` holds its real output (paths at the
+ * copy's root): the suite's command prints it and exits with the captured code, as the runner did.
+ */
+function replay(runner: string, name: string): { root: string; command: string } {
+  const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), `fixloop-${runner}-${name}-`)));
+  dirs.push(root);
+  cpSync(path.join(FIXTURES, runner, name), root, { recursive: true });
+  const { text, exitCode } = output(runner, name, root);
+  writeFileSync(path.join(root, 'printed.txt'), text);
+  return { root, command: `cat printed.txt; exit ${exitCode}` };
+}
+
+const junitSuite = (command: string): SuiteConfig => ({ name: 'unit', command, format: 'junit', timeoutSec: 30, junitFile: 'junit.xml' });
 
 const TIMEOUT_MESSAGE =
   'Timeout of 300ms exceeded. For async tests and hooks, ensure "done()" is called; if returning a Promise, ensure it resolves. (test/slow.test.js)';
@@ -123,14 +145,81 @@ describe('mocha when a test file does not load', () => {
     expect(text).not.toMatch(/syntax\.|fine\./);
   });
 
-  it('is a no-report blocker for the JunitAdapter, whose evidence is the error mocha printed', () => {
-    const blocker = blockerOf('mocha', 'load', { found: false, failures: 0 });
-    expect(blocker?.reason).toBe('no-report');
-    expect(blocker?.message.split('\nLast output:\n')[0]).toBe(
-      'Suite "unit" (`npm test`) exited with code 1 without writing JUnit XML at junit.xml: does the command write its JUnit report there?',
-    );
-    expect(blocker?.message).toContain('    at Object.<anonymous> (/repo/test/env.test.js:2:18)');
+  it('load: the test file that failed to load, with the error and its first frame in the repository (the module it required)', () => {
+    const { text } = output('mocha', 'load');
+    const failures = mochaLoadFailures(text, CTX, 'unit');
+    expect(brief({ tests: [], loadFailures: failures }).loadFailures).toEqual([
+      ['test/env.test.js', 'ReferenceError: resolveMode is not defined', 'ReferenceError', 'src/env.js:1:14'],
+    ]);
+    // The stack is the error as mocha printed it, repository paths relative; mocha's own frames stay as they were.
+    const stack = failures[0].failure.stack!.split('\n');
+    expect(stack.slice(0, 2)).toEqual(['ReferenceError: resolveMode is not defined', '    at Object.<anonymous> (src/env.js:1:14)']);
+    expect(stack[8]).toBe('    at Object.<anonymous> (test/env.test.js:2:18)');
+    expect(stack.at(-1)).toBe('    at async exports.handler (<TOOLS>/node_modules/mocha/lib/cli/run.js:389:5)');
+    expect(stack).toHaveLength(22);
+    // A frame without a place ("<anonymous>") does not end the stack.
+    const withAnonymous = text.replace('\n    at require (', '\n    at new Promise (<anonymous>)\n    at require (');
+    const [again] = mochaLoadFailures(withAnonymous, CTX, 'unit');
+    expect([again.file, again.failure.stack!.split('\n').length]).toEqual(['test/env.test.js', 23]);
   });
+
+  it("load-syntax: the SyntaxError is located at the <file>:<line> node prints above the caret; the test file is the frame that required it", () => {
+    const failures = mochaLoadFailures(output('mocha', 'load-syntax').text, CTX, 'unit');
+    expect(brief({ tests: [], loadFailures: failures }).loadFailures).toEqual([
+      ['test/syntax.test.js', "SyntaxError: Unexpected token ';'", 'SyntaxError', 'src/syntax.js:3'],
+    ]);
+    expect(failures[0].failure.stack!.split('\n').slice(0, 7)).toEqual([
+      'src/syntax.js:3',
+      '  return {;',
+      '          ^',
+      '',
+      "SyntaxError: Unexpected token ';'",
+      '    at wrapSafe (node:internal/modules/cjs/loader:1464:18)',
+      '    at Module._compile (node:internal/modules/cjs/loader:1495:20)',
+    ]);
+  });
+
+  it.each(['load', 'load-syntax'])('%s: what the xunit and mocha-junit-reporter runs printed reads the same', (name) => {
+    const fromSpec = outputLoadFailures(output('mocha', name).text, CTX, 'unit');
+    expect(fromSpec).toHaveLength(1);
+    for (const file of ['xunit-output.txt', 'mocha-junit-output.txt']) expect(outputLoadFailures(readCapture('mocha', name, file), CTX, 'unit')).toEqual(fromSpec);
+  });
+
+  it("is no load failure when the error lies outside the repository: mocha 12's crash in mocha-junit-reporter (README)", () => {
+    const printed =
+      "\n Exception during run: TypeError: Class constructor Base cannot be invoked without 'new'\n    at new MochaJUnitReporter (<TOOLS>/node_modules/mocha-junit-reporter/index.js:221:8)\n";
+    expect(outputLoadFailures(printed, CTX, 'unit')).toEqual([]);
+    // The same crash with the reporter installed in the repository's node_modules.
+    expect(outputLoadFailures(printed.replace('<TOOLS>', '/repo'), CTX, 'unit')).toEqual([]);
+  });
+
+  it.each([
+    ['load', 'test/env.test.js', 'ReferenceError: resolveMode is not defined', { file: 'src/env.js', line: 1, column: 14 }],
+    ['load-syntax', 'test/syntax.test.js', "SyntaxError: Unexpected token ';'", { file: 'src/syntax.js', line: 3 }],
+  ])('%s: the JunitAdapter reports the load failure, not a no-report blocker, from the real output and no report', async (name, file, message, location) => {
+    const { root, command } = replay('mocha', name);
+    const run = await new JunitAdapter().run(junitSuite(command), { cwd: root });
+    expect(existsSync(path.join(root, 'junit.xml'))).toBe(false);
+    expect(run.blocker).toBeUndefined();
+    expect([run.exitCode, run.tests, run.totals]).toEqual([1, [], { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 1 }]);
+    expect(run.loadFailures.map((l) => [l.suite, l.file, l.failure.message, l.failure.errorName, l.failure.location])).toEqual([
+      ['unit', file, message, message.split(':')[0], location],
+    ]);
+    // The copy's root is taken out of the stack like any checkout's.
+    expect(run.loadFailures[0].failure.stack).not.toContain(root);
+  }, 20_000);
+
+  it('a run that writes no report and prints no load failure stays a no-report blocker', async () => {
+    const { root } = replay('mocha', 'load');
+    const crash = "printf ' Exception during run: TypeError: Class constructor Base cannot be invoked without new\\n    at new MochaJUnitReporter (/opt/tools/node_modules/mocha-junit-reporter/index.js:221:8)\\n'; exit 1";
+    for (const command of [crash, 'echo "nothing to see"; exit 1']) {
+      const run = await new JunitAdapter().run(junitSuite(command), { cwd: root });
+      expect([run.blocker?.reason, run.loadFailures, run.totals.loadErrors]).toEqual(['no-report', [], 0]);
+      expect(run.blocker?.message.split('\n')[0]).toBe(
+        `Suite "unit" (\`${command}\`) exited with code 1 without writing JUnit XML at junit.xml: does the command write its JUnit report there?`,
+      );
+    }
+  }, 20_000);
 });
 
 describe('parseJunitXml on gotestsum (Go 1.19)', () => {
@@ -175,21 +264,79 @@ describe('parseJunitXml on gotestsum (Go 1.19)', () => {
     const { text, exitCode } = output('go', 'build');
     expect(exitCode).toBe(2);
     expect(text).toContain('\n=== Errors\nbroken/broken_test.go:9:10: undefined: Triple\n\nDONE 1 tests, 1 error in ');
-    // So the JunitAdapter calls the run a crash rather than a failed suite with a load failure.
+    // Without the output's load failure the run would be a crash: exit 2 with nothing failed.
     const blocker = blockerOf('go', 'build', { found: true, failures: 0 });
     expect([blocker?.reason, blocker?.message.split('\n')[0]]).toEqual([
       'crash',
       'Suite "unit" (`npm test`) exited with code 2 but no test or test file failed.',
     ]);
+    expect(blockerOf('go', 'build', { found: true, failures: 1 })).toBeUndefined();
   });
+
+  it('reads a package that does not compile from the output: its first compile error\'s file, place and message', () => {
+    const failures = goBuildFailures(output('go', 'build').text, CTX, 'unit');
+    expect(failures).toEqual([
+      {
+        suite: 'unit',
+        file: 'broken/broken_test.go',
+        failure: {
+          message: 'undefined: Triple',
+          stack: '# example.com/build/broken [example.com/build/broken.test]\nbroken/broken_test.go:9:10: undefined: Triple',
+          location: { file: 'broken/broken_test.go', line: 9, column: 10 },
+        },
+      },
+    ]);
+    // The broken package of the failing capture, next to failed tests and a panic, and its error in non-test source.
+    expect(brief({ tests: [], loadFailures: outputLoadFailures(output('go', 'failing').text, CTX, 'unit') }).loadFailures).toEqual([
+      ['broken/broken.go', 'undefined: factor', undefined, 'broken/broken.go:5:13'],
+    ]);
+    expect(goBuildFailures(output('go', 'passing').text, CTX, 'unit')).toEqual([]);
+  });
+
+  it('paths go printed are relative to where it ran: a suite run in a subdirectory files them under it', () => {
+    const failures = goBuildFailures(output('go', 'build').text, { root: '/repo', runDir: '/repo/services/api' }, 'unit');
+    expect([failures[0].file, failures[0].failure.location]).toEqual([
+      'services/api/broken/broken_test.go',
+      { file: 'services/api/broken/broken_test.go', line: 9, column: 10 },
+    ]);
+  });
+
+  it('needs go\'s or gotestsum\'s marker: "[build failed]" or "=== Errors" alone is enough, the "# pkg" block alone is not', () => {
+    const lines = output('go', 'build').text.split('\n');
+    const withoutMarkers = lines.filter((line) => !/\[build failed\]/.test(line)).join('\n').split('\n=== Errors\n')[0];
+    expect(goBuildFailures(withoutMarkers, CTX, 'unit')).toEqual([]);
+    const goTestOnly = lines.slice(0, 3).join('\n');
+    expect(brief({ tests: [], loadFailures: goBuildFailures(goTestOnly, CTX, 'unit') }).loadFailures).toEqual([
+      ['broken/broken_test.go', 'undefined: Triple', undefined, 'broken/broken_test.go:9:10'],
+    ]);
+    // gotestsum's summary without go's "# pkg" block: the error line is all there is.
+    const errorsOnly = lines.filter((line) => !line.startsWith('# ') && !/\[build failed\]/.test(line)).slice(1).join('\n');
+    expect(errorsOnly.startsWith('=== RUN   TestAdd\n')).toBe(true);
+    expect(goBuildFailures(errorsOnly, CTX, 'unit')).toEqual([
+      {
+        suite: 'unit',
+        file: 'broken/broken_test.go',
+        failure: { message: 'undefined: Triple', stack: 'broken/broken_test.go:9:10: undefined: Triple', location: { file: 'broken/broken_test.go', line: 9, column: 10 } },
+      },
+    ]);
+  });
+
+  it('the JunitAdapter counts the broken package as a load failure next to the report\'s tests, not a crash', async () => {
+    const { root, command } = replay('go', 'build');
+    // The command writes the captured report where the policy says, as gotestsum did (a report
+    // already there would be removed before the run).
+    renameSync(path.join(root, 'junit.xml'), path.join(root, 'captured.xml'));
+    const run = await new JunitAdapter().run(junitSuite(command.replace('; exit', '; cp captured.xml junit.xml; exit')), { cwd: root });
+    expect(run.blocker).toBeUndefined();
+    expect(brief(run)).toEqual({
+      tests: [['unit::example.com/build/calc::TestAdd', 'passed', undefined, undefined, undefined, undefined]],
+      loadFailures: [['broken/broken_test.go', 'undefined: Triple', undefined, 'broken/broken_test.go:9:10']],
+    });
+    expect([run.exitCode, run.totals]).toEqual([2, { tests: 1, passed: 1, failed: 0, skipped: 0, loadErrors: 1 }]);
+  }, 20_000);
 });
 
 describe('pytest killed at the suite timeout', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('the capture: -v printed the hanging test\'s id before it hung, and no junit.xml was written', () => {
     expect(existsSync(`${FIXTURES}pytest/timeout/junit.xml`)).toBe(false);
     const printed = readCapture('pytest', 'timeout', 'output.txt');
