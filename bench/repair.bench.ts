@@ -100,7 +100,7 @@ async function runSite(project: string, site: Site): Promise<Result | undefined>
     const started = performance.now();
     const loop = createLoop({ cwd: dir, maxIterations: 2 });
     for await (const event of loop.run()) {
-      if (TRACE) console.error(`  ${((performance.now() - started) / 1000).toFixed(2)} s ${event.type}${'suite' in event ? ` ${String(event.suite)}` : ''}`);
+      if (TRACE) console.error(`  ${((performance.now() - started) / 1000).toFixed(2)} s ${event.type}${'suite' in event ? ` ${String(event.suite)}` : ''}${'title' in event ? ` ${String(event.title)}` : ''}`);
     }
     const summary = await loop.result;
     const loopMs = performance.now() - started;

@@ -15,6 +15,26 @@ export interface FoundFix {
   spanText: string;
   /** "greet", "Cart.total": the declaration the diagnostic is in. */
   enclosing?: { name: string; callable: boolean };
+  /** Set when the fix is the language service's combined fix across the file. */
+  combined?: {
+    fixId: string;
+    /** The description of the single fix it was found from, e.g. 'Add import from "./path.js"'. */
+    singleDescription: string;
+    /** The errors it answers, in file order; the problem's own among them. */
+    sites: CombinedSite[];
+    /** Errors left in the file with the combined fix applied, and with the single fix (undefined: it does not parse). */
+    left?: { combined: number; single?: number };
+  };
+}
+
+/** One error a combined fix answers. */
+export interface CombinedSite {
+  code: number;
+  /** Offset in the file and 1-based line. */
+  start: number;
+  line: number;
+  spanText: string;
+  enclosing?: { name: string; callable: boolean };
 }
 
 /**
@@ -70,6 +90,7 @@ export function tierOf(fix: ts.CodeFixAction): number | undefined {
 }
 
 export function rootCauseOf(found: FoundFix): string {
+  if (found.combined) return combinedRootCause(found, found.combined.sites);
   const where = `${found.file}:${found.line}`;
   const name = shortCode(found.spanText);
   switch (found.fix.fixName) {
@@ -96,6 +117,7 @@ const MAX_SUBJECT = 72;
 
 /** A lower-case imperative commit subject naming the enclosing function when there is one. */
 export function subjectOf(found: FoundFix): string {
+  if (found.combined) return combinedSubject(found, found.combined.sites);
   const name = shortCode(found.spanText);
   let action: string;
   switch (found.fix.fixName) {
@@ -120,6 +142,90 @@ export function subjectOf(found: FoundFix): string {
       action = lowerFirst(found.fix.description.replace(/['"`]/g, ''));
   }
   return fit(action + inFunction(found), action);
+}
+
+function combinedRootCause(found: FoundFix, sites: CombinedSite[]): string {
+  const where = `${found.file}:${listOf(unique(sites.map((s) => String(s.line))))}`;
+  const names = unique(sites.map((s) => shortCode(s.spanText)));
+  const functions = callables(sites);
+  switch (found.fix.fixName) {
+    case 'import':
+      return `${listOf(names.map(code))} ${names.length > 1 ? 'are' : 'is'} used in ${where} but never imported`;
+    case 'spelling': {
+      const meant = quoted(found.combined?.singleDescription ?? '');
+      return meant ? `\`${names[0]}\` in ${where} is a misspelling of \`${meant}\`` : `\`${names[0]}\` in ${where} is misspelled`;
+    }
+    case 'addMissingAwaitToInitializer':
+    case 'addMissingAwait':
+      return `Promises are used without \`await\` in ${where}${functions ? ` (${functions})` : ''}`;
+    case 'addMissingAsync':
+    case 'fixAwaitInSyncFunction':
+      return functions
+        ? `\`await\` is used in ${where} in ${functions}, which ${functions.includes(' and ') ? 'are' : 'is'} not \`async\``
+        : `\`await\` is used in ${where} in functions that are not \`async\``;
+    default:
+      return `TS${found.code} at ${where}: ${found.message.split('\n')[0]}`;
+  }
+}
+
+/** "import missing join and resolve in greet() and home()"; "... across greet.ts" when spread wider. */
+function combinedSubject(found: FoundFix, sites: CombinedSite[]): string {
+  const names = unique(sites.map((s) => shortCode(s.spanText)));
+  const across = ` across ${found.file.split('/').at(-1)}`;
+  const where = whereAll(sites) ?? across;
+  let action: string;
+  let shorter: string;
+  switch (found.fix.fixName) {
+    case 'import':
+      action = `import missing ${listOf(names)}`;
+      shorter = `import ${names.length} missing names`;
+      break;
+    case 'spelling':
+      action = `fix ${sites.length} misspelled ${names[0]}`;
+      shorter = action;
+      break;
+    case 'addMissingAwaitToInitializer':
+    case 'addMissingAwait':
+      action = shorter = 'add missing awaits';
+      break;
+    case 'addMissingAsync':
+    case 'fixAwaitInSyncFunction': {
+      const functions = callables(sites);
+      if (functions) return fit(`make ${functions} async`, `add missing async modifiers${across}`);
+      action = shorter = 'add missing async modifiers';
+      break;
+    }
+    default:
+      action = shorter = lowerFirst(found.fix.description.replace(/['"`]/g, ''));
+  }
+  return fit(action + where, fit(shorter + across, shorter));
+}
+
+/** " in greet() and home()" when every site has a name and there are at most three; else undefined. */
+function whereAll(sites: CombinedSite[]): string | undefined {
+  if (sites.some((s) => !s.enclosing)) return undefined;
+  const names = unique(sites.map((s) => s.enclosing!.name + (s.enclosing!.callable ? '()' : '')));
+  return names.length <= 3 ? ` in ${listOf(names)}` : undefined;
+}
+
+/** "first() and second()" when every site is in a named function, at most three of them. */
+function callables(sites: CombinedSite[]): string | undefined {
+  if (sites.some((s) => !s.enclosing?.callable)) return undefined;
+  const names = unique(sites.map((s) => `${s.enclosing!.name}()`));
+  return names.length <= 3 ? listOf(names) : undefined;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listOf(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
 }
 
 function inFunction(found: FoundFix): string {

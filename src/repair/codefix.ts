@@ -4,10 +4,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { ts, type SourceFile } from 'ts-morph';
+import { ts, type Node, type SourceFile } from 'ts-morph';
 import { enclosingAt } from '../analysis/enclosing.js';
 import { flatten, projectFor, SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
 import type { Candidate, FileChange, Problem, SourceLocation } from '../model.js';
+import { combinedFix, combinedIdOf, errorsLeft, promisedVariable } from './codefix-combined.js';
 import { rootCauseOf, subjectOf, tierOf, type FoundFix } from './codefix-describe.js';
 import { formatSettingsFor, preferencesFor } from './codefix-style.js';
 import type { PatchProvider, ProposeContext } from './types.js';
@@ -15,6 +16,8 @@ import type { PatchProvider, ProposeContext } from './types.js';
 /** Diagnostics this many lines around the location are taken to be the failure's. */
 const NEAR_LINES = 2;
 const MAX_DIAGNOSTICS = 20;
+/** Errors of the whole file asked for their fixes, to find what a combined fix would answer. */
+const MAX_FILE_DIAGNOSTICS = 50;
 const MAX_CANDIDATES = 8;
 /** "Could not find name": what TypeScript reports in JS files that are not type-checked. */
 const UNCHECKED_JS_NAME_CODE = 2570;
@@ -52,14 +55,19 @@ export class CodefixProvider implements PatchProvider {
     }
     ranked.sort((a, b) => compareKeys(a.key, b.key));
 
+    const withChanges = ranked.map(({ found }) => {
+      const changes = changesOf(analysis, found);
+      return { found, changes, id: changes && candidateId(changes) };
+    });
+    // A combined fix that edits exactly what a single fix does is that single fix, under its own title.
+    const singles = new Set(withChanges.filter((c) => !c.found.combined).map((c) => c.id));
     const tried = new Set(ctx.history.map((attempt) => attempt.candidateId));
     const offered = new Set<string>();
     const titles = new Set<string>();
-    for (const { found } of ranked) {
+    for (const { found, changes, id } of withChanges) {
       if (offered.size >= MAX_CANDIDATES || ctx.signal?.aborted) return;
-      const changes = changesOf(analysis, found);
-      if (!changes || changes.some((change) => isProtected(change.path))) continue;
-      const id = candidateId(changes);
+      if (!changes || !id || changes.some((change) => isProtected(change.path))) continue;
+      if (found.combined && singles.has(id)) continue;
       // One description, one candidate: the same edit found from a second diagnostic is noise.
       if (tried.has(id) || offered.has(id) || titles.has(found.fix.description)) continue;
       offered.add(id);
@@ -69,15 +77,34 @@ export class CodefixProvider implements PatchProvider {
         problemId: problem.id,
         provider: this.name,
         title: found.fix.description,
-        rationale:
-          `TS${found.code} at ${found.file}:${found.line}:${found.column}: ${found.message}\n` +
-          `The TypeScript language service offers the code fix "${found.fix.description}" (${found.fix.fixName}).`,
+        rationale: rationaleOf(found),
         rootCause: rootCauseOf(found),
         patch: { changes },
         commit: { type: 'fix', subject: subjectOf(found) },
       };
     }
   }
+}
+
+function rationaleOf(found: FoundFix): string {
+  const head = `TS${found.code} at ${found.file}:${found.line}:${found.column}: ${found.message}\n`;
+  if (!found.combined) {
+    return head + `The TypeScript language service offers the code fix "${found.fix.description}" (${found.fix.fixName}).`;
+  }
+  const { sites, singleDescription, fixId, left } = found.combined;
+  const lines = [...new Set(sites.map((s) => s.line))].join(', ');
+  const errors = (n: number) => `${n} error${n === 1 ? '' : 's'}`;
+  const outcome = !left
+    ? ''
+    : left.single === undefined
+      ? ` It leaves ${errors(left.combined)} in the file; the single fix leaves it unparsable.`
+      : ` It leaves ${errors(left.combined)} in the file, the single fix ${left.single}.`;
+  return (
+    head +
+    `The TypeScript language service offers the code fix "${singleDescription}" (${found.fix.fixName}); ` +
+    `its combined fix "${found.fix.description}" (${fixId}) applies it across ${found.file}, ` +
+    `to ${errors(sites.length)} (lines ${lines}).${outcome}`
+  );
 }
 
 /** Same edit, same id: history can then recognise a candidate that was already tried. */
@@ -112,42 +139,94 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
   // Semantic fixes on a file that does not parse are guesses built on a broken tree.
   if (!found || !sf || found.kind === 'syntactic') return [];
   const text = sf.getFullText();
-  const spans = withReportedNames(sf, target, problem, nearest(sf, target, found.diagnostics));
+  const errors = errorSpans(found.diagnostics);
+  const spans = withReportedNames(sf, target, problem, nearest(sf, target, errors));
   const format = formatSettingsFor(text);
   const preferences = preferencesFor(sf, analysis);
   const mentioned = problemText(problem);
+  const cache = new Map<string, readonly ts.CodeFixAction[]>();
+  const fixesFor = (span: Span): readonly ts.CodeFixAction[] => {
+    const cacheKey = `${span.start}:${span.length}:${span.code}`;
+    let fixes = cache.get(cacheKey);
+    if (!fixes) {
+      try {
+        fixes = analysis.languageService.getCodeFixesAtPosition(sf.getFilePath(), span.start, span.start + span.length, [span.code], format, preferences);
+      } catch {
+        fixes = []; // a fix provider's internal assertion is no reason to give up the others
+      }
+      cache.set(cacheKey, fixes);
+    }
+    return fixes;
+  };
+  // Variables holding an unawaited Promise with more than one error among their uses: awaiting one
+  // use leaves the others broken, so that fix is not offered; awaiting the initializer (the
+  // language service's own fix, or the rules provider's) mends them all.
+  const promised = new Map<Node, number>();
+  for (const e of errors) {
+    const variable = promisedVariable(sf, e.start);
+    if (variable) promised.set(variable, (promised.get(variable) ?? 0) + 1);
+  }
+  const combinedTried = new Set<string>();
+  const pending: { combined: Ranked; single: FoundFix }[] = [];
   const ranked: Ranked[] = [];
   for (const span of spans) {
-    let fixes: readonly ts.CodeFixAction[];
-    try {
-      fixes = analysis.languageService.getCodeFixesAtPosition(sf.getFilePath(), span.start, span.start + span.length, [span.code], format, preferences);
-    } catch {
-      continue; // a fix provider's internal assertion is no reason to give up the others
-    }
+    const fixes = fixesFor(span);
     const { line, column } = sf.getLineAndColumnAtPos(span.start);
     const spanText = text.slice(span.start, span.start + span.length);
     const enclosing = enclosingAt(sf, span.start);
     for (const fix of fixes) {
       const tier = tierOf(fix);
       if (tier === undefined) continue;
+      if (fix.fixName === 'addMissingAwait' && (promised.get(promisedVariable(sf, span.start)!) ?? 0) > 1) continue;
       const named = enclosing?.name ? { name: enclosing.name, callable: enclosing.callable } : undefined;
       const isMentioned = /^[\w$]+$/.test(spanText) && new RegExp(`(^|[^\\w$])${escape(spanText)}($|[^\\w$])`).test(mentioned);
-      ranked.push({
-        found: { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named },
-        // The name the runtime error quotes first, then the kind of fix, then closeness to the location.
-        // Awaiting a Promise where it is created mends every use; awaiting at one use leaves the others.
-        key: [isMentioned ? 0 : 1, tier, fix.fixName === 'addMissingAwait' ? 1 : 0, index, Math.abs(line - target.line), ranked.length],
-      });
+      const single: FoundFix = { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named };
+      // The name the runtime error quotes first, then the kind of fix, then closeness to the location.
+      // Awaiting a Promise where it is created mends every use; awaiting at one use leaves the others.
+      const key = [isMentioned ? 0 : 1, tier, fix.fixName === 'addMissingAwait' ? 1 : 0, index, Math.abs(line - target.line), ranked.length];
+      // The combined fix goes right before its single fix: it exists only when the file holds more
+      // errors the same fix answers, and then the single fix would leave those failing.
+      ranked.push({ found: single, key: [...key, 1] });
+      const combinedKey = `${combinedIdOf(fix)}\0${fix.fixName === 'spelling' ? `${spanText}\0${fix.description}` : ''}`;
+      if (combinedIdOf(fix) === undefined || combinedTried.has(combinedKey)) continue;
+      combinedTried.add(combinedKey);
+      const combined = combinedFix({ languageService: analysis.languageService, sf, found: single, span, diagnostics: errors.slice(0, MAX_FILE_DIAGNOSTICS), fixesFor, format, preferences });
+      if (combined && tierOf(combined.fix) !== undefined) pending.push({ combined: { found: combined, key: [...key, 0] }, single });
     }
   }
-  return ranked;
+  return [...ranked, ...improving(analysis, sf.getFilePath(), target.file, text, pending)];
+}
+
+/**
+ * The combined fixes that stay inside the file, parse, and leave fewer errors in it than their single
+ * fix does: only those can spare the loop an iteration. (Checking replaces the file's SourceFile, so
+ * this runs after every use of it.)
+ */
+function improving(analysis: AnalysisProject, filePath: string, file: string, text: string, pending: { combined: Ranked; single: FoundFix }[]): Ranked[] {
+  const inFile = pending.filter(({ combined }) => combined.found.fix.changes.every((c) => path.resolve(c.fileName) === filePath && !c.isNewFile));
+  if (inFile.length === 0) return [];
+  const afterOf = (found: FoundFix) => applyEdits(text, found.fix.changes.filter((c) => path.resolve(c.fileName) === filePath).flatMap((c) => c.textChanges));
+  const texts = inFile.flatMap(({ combined, single }) => [afterOf(combined.found), afterOf(single)]);
+  const left = errorsLeft(analysis, file, text, texts);
+  const kept: Ranked[] = [];
+  for (const [i, { combined }] of inFile.entries()) {
+    const [withCombined, withSingle] = [left[2 * i], left[2 * i + 1]];
+    if (withCombined === undefined || withCombined >= (withSingle ?? Infinity) || !combined.found.combined) continue;
+    combined.found.combined.left = { combined: withCombined, single: withSingle };
+    kept.push(combined);
+  }
+  return kept;
+}
+
+/** The file's errors (and in unchecked JS its "could not find name"), as spans. */
+function errorSpans(diagnostics: readonly ts.Diagnostic[]): Span[] {
+  return diagnostics
+    .filter((d) => d.start !== undefined && d.length !== undefined && (d.category === ts.DiagnosticCategory.Error || d.code === UNCHECKED_JS_NAME_CODE))
+    .map((d) => ({ code: d.code, start: d.start!, length: d.length!, message: flatten(d.messageText) }));
 }
 
 /** Errors within NEAR_LINES of the location; when there are none there, the whole file's. */
-function nearest(sf: SourceFile, target: SourceLocation, diagnostics: readonly ts.Diagnostic[]): Span[] {
-  const spans = diagnostics
-    .filter((d) => d.start !== undefined && d.length !== undefined && (d.category === ts.DiagnosticCategory.Error || d.code === UNCHECKED_JS_NAME_CODE))
-    .map((d) => ({ code: d.code, start: d.start!, length: d.length!, message: flatten(d.messageText) }));
+function nearest(sf: SourceFile, target: SourceLocation, spans: Span[]): Span[] {
   const near = spans.filter((s) => Math.abs(sf.getLineAndColumnAtPos(s.start).line - target.line) <= NEAR_LINES);
   return (near.length > 0 ? near : spans).slice(0, MAX_DIAGNOSTICS);
 }
