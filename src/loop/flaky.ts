@@ -28,24 +28,33 @@ export function cannotPassByChance(failure: Failure): boolean {
 }
 
 /**
- * Re-runs the failing tests (by name where the runner can) up to `reruns` times; a test that
- * passes in any re-run is flaky, and is not run again once it has. A runner that retries within
- * one process (vitest's `--retry`) does all of a test's re-runs in one start. Failures that
+ * A test the run already retried (the loop asks runners that can, vitest, for `reruns` retries in
+ * the baseline run) is judged by its attempts: flaky when one passed, though the run counts it as
+ * passed. The other failing tests are re-run (by name where the runner can) up to `reruns` times;
+ * a test that passes in any re-run is flaky, and is not run again once it has. Failures that
  * cannot pass by chance (see cannotPassByChance) and files that failed to load are not re-run.
  */
 export async function findFlaky(run: TestRun, opts: FlakyOptions): Promise<FlakyTest[]> {
   const history = new Map<string, TestStatus[]>();
   const failing: TestCase[] = [];
+  const found: FlakyTest[] = [];
   for (const suite of run.suites) {
     for (const t of suite.tests) {
-      if (t.status !== 'failed' || opts.judged.has(t.id)) continue;
+      if (opts.judged.has(t.id)) continue;
+      // Retried within the run itself (vitest's --retry): its attempts are its re-runs.
+      if (t.attempts && (t.status === 'failed' || t.status === 'passed')) {
+        opts.judged.add(t.id);
+        if (t.attempts.includes('passed')) found.push({ id: t.id, history: t.attempts });
+        continue;
+      }
+      if (t.status !== 'failed') continue;
       if (t.failure && cannotPassByChance(t.failure)) continue;
       history.set(t.id, ['failed']);
       failing.push(t);
       opts.judged.add(t.id);
     }
   }
-  if (history.size === 0 || opts.reruns === 0) return [];
+  if (history.size === 0 || opts.reruns === 0) return found;
   for (const config of opts.suites) {
     let pending = failing.filter((t) => t.suite === config.name);
     for (let left = opts.reruns; left > 0 && pending.length > 0; left--) {
@@ -73,5 +82,5 @@ export async function findFlaky(run: TestRun, opts: FlakyOptions): Promise<Flaky
       pending = next;
     }
   }
-  return [...history].filter(([, h]) => h.includes('passed')).map(([id, h]) => ({ id, history: h }));
+  return [...found, ...[...history].filter(([, h]) => h.includes('passed')).map(([id, h]) => ({ id, history: h }))];
 }

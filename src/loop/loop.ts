@@ -379,6 +379,8 @@ async function runAllSuites(policy: Policy, cwd: string, iteration: number, logD
   const run = await runSuites(policy.suites, {
     cwd,
     logDir,
+    // Runners that retry within a run (vitest) judge flaky tests here, without another start.
+    retries: policy.flaky.reruns,
     signal: options.signal,
     adapters: options.adapters,
     onSuiteEnd: (s: SuiteRun) => emit({ type: 'suite:end', iteration, suite: s.suite, totals: s.totals, durationMs: s.durationMs, blocker: s.blocker }),
