@@ -85,6 +85,11 @@ export class AnalysisProject {
     for (const abs of files) {
       if (!paths && this.stamps.get(abs) === stamp(abs)) continue;
       const existing = this.project.getSourceFile(abs);
+      // The same text again: keeping the SourceFile keeps the type checker and all it has found.
+      if (existing && paths && fs.existsSync(abs) && sameText(abs, existing.getFullText())) {
+        this.stamps.set(abs, stamp(abs));
+        continue;
+      }
       if (existing) this.project.removeSourceFile(existing);
       this.stamps.delete(abs);
       if (fs.existsSync(abs) && (existing || paths)) this.load(abs);
@@ -218,6 +223,14 @@ export function flatten(message: string | ts.DiagnosticMessageChain): string {
 }
 
 /** The file's text, or undefined (with a warning) when it is too big or not UTF-8. */
+function sameText(abs: string, text: string): boolean {
+  try {
+    return fs.readFileSync(abs, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
 function readSource(abs: string, warn: (message: string) => void): string | undefined {
   let bytes: Buffer;
   try {

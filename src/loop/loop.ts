@@ -208,8 +208,10 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
         const running = runAllSuites(policy, workDir, iteration, logDir, options, emit);
         // Building the TypeScript program takes a second or two of CPU; the suites run in another process, so
         // do it meanwhile (once the child has started) rather than after them, when the providers need it.
-        const warm = iteration === 1 && !options.providers ? setTimeout(() => warmAnalysis(workDir), 300) : undefined;
+        let ran = false;
+        const warm = iteration === 1 && !options.providers ? setTimeout(() => void warmAnalysis(workDir, () => ran), 300) : undefined;
         before = await running;
+        ran = true;
         clearTimeout(warm);
       }
       first ??= before;
@@ -389,9 +391,23 @@ async function runAllSuites(policy: Policy, cwd: string, iteration: number, logD
   return run;
 }
 
-function warmAnalysis(root: string): void {
+/**
+ * Builds the TypeScript program, then type-checks the repository's files one at a time until
+ * `done()`, yielding between files so the suites' output keeps flowing: the checker keeps what it
+ * found, and the providers' first questions are answered from it.
+ */
+async function warmAnalysis(root: string, done: () => boolean): Promise<void> {
   try {
-    projectFor(root).languageService.getProgram()?.getTypeChecker();
+    const analysis = projectFor(root);
+    analysis.languageService.getProgram()?.getTypeChecker();
+    // ts-morph's own program answers getType()/getSymbol(): bind it too.
+    void analysis.project.getTypeChecker().compilerObject;
+    for (const sf of analysis.project.getSourceFiles()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (done()) return;
+      const file = sf.getFilePath();
+      if (!sf.isDeclarationFile() && analysis.isInside(file) && !file.includes('/node_modules/')) analysis.rawDiagnostics(file);
+    }
   } catch {
     // Only a head start: the providers load what they need themselves.
   }

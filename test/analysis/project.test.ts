@@ -136,6 +136,19 @@ describe('refresh', () => {
     expect(analysis.diagnosticsFor('src/cart.ts')).toEqual([]);
   });
 
+  it('keeps a named file whose text did not change, and with it the type checker and what it found', () => {
+    const root = copyFixture('context');
+    const analysis = projectFor(root);
+    const before = analysis.sourceFile('src/cart.ts');
+    const checker = analysis.languageService.getProgram()!.getTypeChecker();
+    analysis.refresh(['src/cart.ts']);
+    expect(analysis.sourceFile('src/cart.ts')).toBe(before);
+    expect(analysis.languageService.getProgram()!.getTypeChecker()).toBe(checker);
+    fs.appendFileSync(path.join(root, 'src/cart.ts'), '\n');
+    analysis.refresh(['src/cart.ts']);
+    expect(analysis.sourceFile('src/cart.ts')).not.toBe(before);
+  });
+
   it('without paths, re-reads the files whose size or time changed and drops deleted ones', () => {
     const root = copyFixture('context');
     const analysis = projectFor(root);
