@@ -1,5 +1,6 @@
 // Telling a suite that failed from one that could not test the code at all: a command that is
 // missing, timed out, crashed, failed on the environment, or wrote no readable report.
+import os from 'node:os';
 import type { Blocker } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import type { CommandResult } from './process.js';
@@ -20,6 +21,15 @@ function missingProgram(command: string, output: string): string {
   if (named) return named;
   const words = command.trim().split(/\s+/).filter((word) => !/^\w+=/.test(word));
   return words[0] ?? command;
+}
+
+/**
+ * The signal behind a shell's exit code 128+n (a process the shell ran was killed: 137 is
+ * SIGKILL, 139 SIGSEGV), as a name; undefined for any other code.
+ */
+export function signalOfExitCode(code: number | null): string | undefined {
+  if (code === null || code <= 128 || code > 128 + 31) return undefined;
+  return Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
 }
 
 export function isCommandNotFound(result: CommandResult): boolean {
@@ -81,9 +91,12 @@ export function blockerFor(
     return { reason: 'crash', message: `${named} wrote an unreadable report: ${report.parseError}${evidence}`, outputTail: tail };
   }
   if (!report.found) {
-    const ended = result.exitCode === null ? 'was killed by a signal' : `exited with code ${result.exitCode}`;
+    // A runner killed by a signal did not end its run: its shell says so with 128+n.
+    const signal = signalOfExitCode(result.exitCode);
+    const ended =
+      result.exitCode === null ? 'was killed by a signal' : signal ? `was killed by ${signal} (exit code ${result.exitCode})` : `exited with code ${result.exitCode}`;
     return {
-      reason: result.exitCode === null ? 'crash' : 'no-report',
+      reason: result.exitCode === null || signal ? 'crash' : 'no-report',
       message: `${named} ${ended} without writing ${expected.name}: ${expected.hint}${evidence}`,
       outputTail: tail,
     };

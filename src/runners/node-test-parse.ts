@@ -100,7 +100,7 @@ function fileFailure(printed: string, error: ErrorRecord | null | undefined, ctx
   const text = stripAnsi(printed).replace(/\n*Node\.js v[\d.]+\s*$/, '').trim();
   const shown = relativizeText(text, ctx.root);
   const message =
-    headline(fromErrorLine(shown) ?? '') || headline(shown) || `${file} failed before running its tests (${error?.message ?? 'no output'})`;
+    headline(fromErrorLine(shown) ?? '') || headline(shown) || `${file} failed outside its tests: it did not load, or its process exited (${error?.message ?? 'no output'})`;
   const failure: Failure = { message };
   const errorName = errorNameOf(message);
   if (errorName) failure.errorName = errorName;

@@ -49,8 +49,13 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
 
   for (const result of parsed.data.testResults) {
     const file = repoPath(result.name, ctx);
+    // vitest says "skipped" for tests it skipped and "pending" for tests with no result: still
+    // running when the run ended, as when the worker running the file died (SIGKILL, OOM). They
+    // are not skipped tests, and a file left with them did not finish: that file failed.
+    const unfinished = result.assertionResults.filter((a) => a.status === 'pending').length;
     let anyFailed = false;
     for (const assertion of result.assertionResults) {
+      if (assertion.status === 'pending') continue;
       const test = toTestCase(assertion, file, opts.suite);
       if (test.status === 'failed') {
         anyFailed = true;
@@ -60,12 +65,20 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
       }
       tests.push(test);
     }
-    // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
-    if (result.status === 'failed' && !anyFailed) {
+    if (unfinished > 0 && !anyFailed) {
+      loadFailures.push({ suite: opts.suite, file, failure: unfinishedFailure(file, unfinished, opts.defaultOutput) });
+    } else if (result.status === 'failed' && !anyFailed) {
+      // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
       loadFailures.push({ suite: opts.suite, file, failure: toFailure(result.message ?? '', printed.suites.get(file), ctx, file) });
     }
   }
   return { tests, loadFailures };
+}
+
+/** A file vitest has no result for: its worker's death is an unhandled error that names no file. */
+function unfinishedFailure(file: string, count: number, output: string | undefined): Failure {
+  const died = output && /Worker exited unexpectedly/.test(stripAnsi(output)) ? ': its worker exited unexpectedly' : '';
+  return { message: `${file} did not finish${died} (no result for ${count} of its tests)` };
 }
 
 function repoPath(printed: string, ctx: PathContext): string {

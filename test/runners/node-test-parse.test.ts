@@ -62,6 +62,19 @@ describe('parseNodeTestReport on real node 20 captures (fixloop reporter)', () =
     ]);
   });
 
+  it.each([['crash'], ['crash-kill']])('reads a file whose process ended in a test (%s) as a failed file: no test of it is reported', (name) => {
+    const results = parse(name);
+    expect(brief(results)).toEqual({
+      tests: [
+        ['unit::test/fine.test.js::adds two numbers', 'passed', 5, undefined, undefined, undefined],
+        ['unit::test/wrong.test.js::adds negatives', 'failed', 5, 'AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: -3 !== -4', 'AssertionError', 'test/wrong.test.js:6:10'],
+      ],
+      // The test that passed before the exit is lost with the process; nothing was printed on stderr.
+      loadFailures: [['test/quits.test.js', 'test/quits.test.js failed outside its tests: it did not load, or its process exited (test failed)', undefined, undefined]],
+    });
+    expect(results.loadFailures[0].failure.stack).toBeUndefined();
+  });
+
   it('rejects a line that is not one of its records, naming the suite and the line', () => {
     expect(() => parseNodeTestReport('{"type":"test:pass"}\n', 'unit', CTX)).toThrow(/^Not a fixloop node:test report \(suite "unit"\), line 1: /);
   });

@@ -255,6 +255,57 @@ describe('parseVitestReport paths and validation', () => {
     ]);
   });
 
+  it('reads process.exit in a test as that test failing: vitest intercepts it and the file goes on', () => {
+    expect(brief('crash')).toEqual({
+      tests: [
+        { id: 'unit::test/fine.test.ts::adds two numbers', status: 'passed', line: 4 },
+        { id: 'unit::test/quits.test.ts::runs before', status: 'passed', line: 3 },
+        {
+          id: 'unit::test/quits.test.ts::exits the process',
+          status: 'failed',
+          line: 5,
+          message: 'Error: process.exit unexpectedly called with "1"',
+          errorName: 'Error',
+          at: 'test/quits.test.ts:6:11',
+        },
+        { id: 'unit::test/quits.test.ts::runs after', status: 'passed', line: 9 },
+        {
+          id: 'unit::test/wrong.test.ts::adds negatives',
+          status: 'failed',
+          line: 4,
+          message: 'AssertionError: expected -3 to be -4 // Object.is equality',
+          errorName: 'AssertionError',
+          at: 'test/wrong.test.ts:5:23',
+        },
+      ],
+      loadFailures: [],
+    });
+  });
+
+  it('reads a file whose worker was killed as a file that did not finish, not as skipped tests', () => {
+    // vitest leaves the file "passed" with its three tests "pending" (no result), in no count of its own.
+    const quits = (capture('crash-kill').json as { testResults: { name: string; status: string; assertionResults: { status: string }[] }[] }).testResults[1];
+    expect([quits.name, quits.status, quits.assertionResults.map((a) => a.status)]).toEqual([`${ROOT}/test/quits.test.ts`, 'passed', ['pending', 'pending', 'pending']]);
+    expect(brief('crash-kill')).toEqual({
+      tests: [
+        { id: 'unit::test/fine.test.ts::adds two numbers', status: 'passed', line: 4 },
+        {
+          id: 'unit::test/wrong.test.ts::adds negatives',
+          status: 'failed',
+          line: 4,
+          message: 'AssertionError: expected -3 to be -4 // Object.is equality',
+          errorName: 'AssertionError',
+          at: 'test/wrong.test.ts:5:23',
+        },
+      ],
+      loadFailures: [
+        { file: 'test/quits.test.ts', message: 'test/quits.test.ts did not finish: its worker exited unexpectedly (no result for 3 of its tests)', errorName: undefined, at: undefined },
+      ],
+    });
+    // Without the printed output the worker's death is not known, only that the file did not finish.
+    expect(brief('crash-kill', false).loadFailures.map((l) => l.message)).toEqual(['test/quits.test.ts did not finish (no result for 3 of its tests)']);
+  });
+
   it('rejects what is not a vitest report, naming the offending field', () => {
     expect(() => parseVitestReport({ testResults: [{ name: '/repo/a.test.ts', status: 'failed' }] }, { suite: 'unit', cwd: ROOT })).toThrow(
       'Not a vitest JSON report (suite "unit"): testResults.0.assertionResults: Invalid input: expected array, received undefined',
