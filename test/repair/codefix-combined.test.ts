@@ -3,41 +3,18 @@ import path from 'node:path';
 import { ts } from 'ts-morph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectFor } from '../../src/analysis/project.js';
-import type { Attempt, Candidate, Problem, SourceLocation } from '../../src/model.js';
-import { DEFAULT_PROTECT } from '../../src/policy/schema.js';
+import type { Attempt, Candidate, Problem } from '../../src/model.js';
 import { CodefixProvider } from '../../src/repair/codefix.js';
 import { combinedIdOf, errorsLeft } from '../../src/repair/codefix-combined.js';
 import { rootCauseOf, subjectOf, type CombinedSite, type FoundFix } from '../../src/repair/codefix-describe.js';
 import type { ProposeContext } from '../../src/repair/types.js';
 import { copyFixture, removeCopies } from '../analysis/fixture.js';
+import { problemAt, proposeAll, read } from './fixture.js';
 
 afterAll(removeCopies);
 
-function problemAt(location: SourceLocation, message: string): Problem {
-  return {
-    id: 'problem-1',
-    kind: 'reference',
-    title: `${message} at ${location.file}:${location.line}`,
-    message,
-    location,
-    testIds: ['unit::test/a.test.ts::a'],
-    loadFailedFiles: [],
-    testFiles: ['test/a.test.ts'],
-    failures: [{ message, location }],
-  };
-}
-
-async function propose(root: string, problem: Problem, options: Partial<ProposeContext> = {}): Promise<Candidate[]> {
-  const candidates: Candidate[] = [];
-  for await (const candidate of new CodefixProvider().propose(problem, { root, protect: DEFAULT_PROTECT, history: [], ...options })) {
-    candidates.push(candidate);
-  }
-  return candidates;
-}
-
-function read(root: string, file: string): string {
-  return fs.readFileSync(path.join(root, file), 'utf8');
-}
+const propose = (root: string, problem: Problem, options: Partial<ProposeContext> = {}): Promise<Candidate[]> =>
+  proposeAll(new CodefixProvider(), root, problem, options);
 
 function attempt(candidateId: string): Attempt {
   return { problemId: 'problem-1', candidateId, provider: 'codefix', title: 't', outcome: 'rejected', diff: '' };

@@ -1,31 +1,14 @@
 // Real runs of each adapter on copies of the captured cases: commands, targeted re-runs, blockers.
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { ExitCodeAdapter, JestAdapter, JunitAdapter, NodeTestAdapter, PytestAdapter, runSuites } from '../../src/runners/index.js';
-import { FIXTURES } from './runner-captures.js';
+import { fixtureProject, removeProjects } from './projects.js';
 
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeProjects);
 
-/** A copy of fixtures/<runner>/<name> with the given package.json, runnable in place. */
-function project(runner: string, name: string, pkg: object = {}): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'fixloop-adapter-'));
-  dirs.push(root);
-  for (const part of ['src', 'test', 'tests']) {
-    const from = path.join(FIXTURES, runner, name, part);
-    if (existsSync(from)) cpSync(from, path.join(root, part), { recursive: true });
-  }
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
-  symlinkSync(NODE_MODULES, path.join(root, 'node_modules'));
-  return root;
-}
+const project = fixtureProject;
 
 const suite = (name: string, command: string, extra: Partial<SuiteConfig> = {}): SuiteConfig => ({ name, command, format: 'auto', timeoutSec: 60, ...extra });
 const loads = (run: { loadFailures: { file: string; failure: { message: string } }[] }) => run.loadFailures.map((l) => [l.file, l.failure.message]);

@@ -1,34 +1,18 @@
 // Targeted re-runs by test name: the flags each runner is given, real runs of vitest, jest,
 // node:test and pytest on copies of the captured cases, and the whole-file fallback.
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRun, TestCase } from '../../src/model.js';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { exactNames, jestCommand, runSuites, vitestCommand, type TestRunnerAdapter } from '../../src/runners/index.js';
 import { pytestCommand, pytestNodeId } from '../../src/runners/junit.js';
 import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test.js';
-import { FIXTURES } from './runner-captures.js';
+import { fixtureProject, removeProjects } from './projects.js';
 
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeProjects);
 
-function project(runner: string, name: string, pkg: object = {}): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'fixloop-by-name-'));
-  dirs.push(root);
-  for (const part of ['src', 'test', 'tests']) {
-    const from = path.join(FIXTURES, runner, name, part);
-    if (existsSync(from)) cpSync(from, path.join(root, part), { recursive: true });
-  }
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
-  symlinkSync(NODE_MODULES, path.join(root, 'node_modules'));
-  return root;
-}
+const project = fixtureProject;
 
 const chosen = [
   { file: 'test/price.test.ts', fullName: 'price > total > sums (x+y) * q' },

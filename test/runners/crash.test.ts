@@ -2,34 +2,16 @@
 // a test that ends its own process with process.exit / os._exit, or kills it with SIGKILL, while
 // another file passes and one fails. Nothing may come out green when a process died: a runner
 // that reports the crash as a failure gets it counted, a runner that dies with it is a blocker.
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRun } from '../../src/model.js';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { JestAdapter, NodeTestAdapter, PytestAdapter, VitestAdapter } from '../../src/runners/index.js';
-import { brief, FIXTURES } from './runner-captures.js';
+import { fixtureProject, removeProjects } from './projects.js';
+import { brief } from './runner-captures.js';
 
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeProjects);
 
-/** A copy of fixtures/<runner>/<name> with the given package.json, runnable in place. */
-function project(runner: string, name: string, pkg: object = {}): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'fixloop-crash-'));
-  dirs.push(root);
-  for (const part of ['src', 'test', 'tests']) {
-    const from = path.join(FIXTURES, runner, name, part);
-    if (existsSync(from)) cpSync(from, path.join(root, part), { recursive: true });
-  }
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
-  symlinkSync(NODE_MODULES, path.join(root, 'node_modules'));
-  return root;
-}
+const project = fixtureProject;
 
 const suite = (command: string, format: SuiteConfig['format']): SuiteConfig => ({ name: 'unit', command, format, timeoutSec: 60 });
 

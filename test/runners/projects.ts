@@ -1,5 +1,5 @@
 // Throwaway projects for tests that run real commands.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,4 +32,26 @@ export function isAlive(pid: number): boolean {
   }
   const stat = `/proc/${pid}/stat`;
   return !existsSync(stat) || readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
+}
+
+const made: string[] = [];
+
+/**
+ * A copy of fixtures/<runner>/<name> (its src/, test/ and tests/) with the given package.json and
+ * node_modules linked, runnable in place; removeProjects() deletes every copy made.
+ */
+export function fixtureProject(runner: string, name: string, pkg: object = {}): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), `fixloop-${runner}-${name}-`));
+  made.push(root);
+  for (const part of ['src', 'test', 'tests']) {
+    const from = fileURLToPath(new URL(`../../fixtures/${runner}/${name}/${part}`, import.meta.url));
+    if (existsSync(from)) cpSync(from, path.join(root, part), { recursive: true });
+  }
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg));
+  symlinkSync(NODE_MODULES, path.join(root, 'node_modules'));
+  return root;
+}
+
+export function removeProjects(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
