@@ -176,6 +176,8 @@ export interface Verdict {
   broke: string[];
   /** The problem's tests (or load-failed files) that still fail. */
   stillFailing: string[];
+  /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
+  flaky?: FlakyTest[];
   summary: string;
 }
 

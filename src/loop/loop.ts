@@ -18,7 +18,7 @@ import { addWorktree, cleanStaleState, commitFiles, createBranch, dirtyFiles, ex
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { runDeploy } from './deploy.js';
-import { findFlaky } from './flaky.js';
+import { findFlaky } from '../verify/flaky.js';
 import { acquireLock } from './lock.js';
 import { resumeState, type ResumeState } from './resume.js';
 import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './repair.js';
@@ -133,7 +133,23 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const flakyTests: FlakyTest[] = [...(resume?.flaky ?? [])];
   const flaky = new Set<string>(flakyTests.map((f) => f.id));
   const judged = new Set<string>(flaky);
-  const repairCtx: RepairContext = { root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver };
+  const repairCtx: RepairContext = {
+    root, workDir, runId, policy, providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver,
+    // A verification that found flaky tests: known from now on, and in this iteration's report.
+    onFlaky: (found) => {
+      const fresh = found.filter((f) => !flaky.has(f.id));
+      if (fresh.length === 0) return;
+      for (const f of fresh) {
+        flaky.add(f.id);
+        judged.add(f.id);
+      }
+      flakyTests.push(...fresh);
+      if (open) {
+        open.flaky = [...flakyTests];
+        emit({ type: 'flaky:found', iteration: open.iteration, tests: fresh });
+      }
+    },
+  };
   const commits: CommitRecord[] = [...(resume?.commits ?? [])];
   const attemptsByProblem = new Map<string, Attempt[]>(resume?.attempts ?? []);
   const reports: string[] = [...(resume?.reports ?? [])];

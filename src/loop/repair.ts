@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, FlakyTest, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -26,6 +26,8 @@ export interface RepairContext {
   signal?: AbortSignal;
   /** Test ids known to be flaky: never counted as broken by a candidate. */
   flaky: Set<string>;
+  /** Told of tests a verification found flaky (they failed under a candidate, then passed). */
+  onFlaky?: (found: FlakyTest[]) => void;
   emit: Emit;
   /** Supervised mode: asked before each verified candidate is committed. */
   approver?: Approver;
@@ -119,8 +121,9 @@ export async function repairProblem(
           batch.map(async (s) => {
             const verdict = await verifyCandidate({
               repoRoot: ctx.root, ref, suites: policy.suites, baseline: current, problem, candidate: s.candidate,
-              adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky,
+              adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky, flakyReruns: policy.flaky.reruns,
             });
+            if (verdict.flaky?.length) ctx.onFlaky?.(verdict.flaky);
             emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary });
             return { ...s, verdict, size: patchSize(s.candidate.patch) };
           }),

@@ -7,6 +7,7 @@ import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { addWorktree, removeWorktree } from '../vcs/index.js';
+import { findFlaky } from './flaky.js';
 import { compareRuns, stillFailing } from './compare.js';
 
 export interface VerifyInput {
@@ -23,6 +24,11 @@ export interface VerifyInput {
   signal?: AbortSignal;
   /** Tests known to be flaky: failing under the candidate does not make it "regressed". */
   flaky?: Set<string>;
+  /**
+   * Times a test the candidate seems to break is run again (by name) before that counts: one that
+   * passes is flaky, not broken (the policy's `flaky.reruns`; 0 or absent: never).
+   */
+  flakyReruns?: number;
 }
 
 /** A suite faster than this runs whole even when targeted: its start-up costs more than the tests a filter would skip. */
@@ -92,7 +98,17 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
     }
     const runs: TestRun[] = [];
     for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
-    return compareRuns(input.problem, input.baseline, mergeRuns(runs), input.flaky);
+    const full = mergeRuns(runs);
+    const verdict = compareRuns(input.problem, input.baseline, full, input.flaky);
+    if (!input.flakyReruns || verdict.broke.length === 0) return verdict;
+    // A test that failed here by chance must not cost a good fix: run what broke again, as the
+    // baseline's failures were, and judge the candidate without the ones that pass.
+    const broke = new Set(verdict.broke);
+    const suspects = full.suites.map((s) => ({ ...s, tests: s.tests.filter((t) => broke.has(t.id) && t.status === 'failed') }));
+    const flaky = await findFlaky({ ...full, suites: suspects }, { ...common, suites: input.suites, reruns: input.flakyReruns, judged: new Set() });
+    if (flaky.length === 0) return verdict;
+    const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
+    return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
   } finally {
     await removeWorktree(input.repoRoot, dir);
   }

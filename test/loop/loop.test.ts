@@ -126,6 +126,15 @@ describe('createLoop with plugged-in providers', () => {
     expect(readFileSync(summary.reports[0], 'utf8')).toContain('regressed');
   });
 
+  it('runs a test the candidate breaks again before it counts, and one that fails every time stays broken', async () => {
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy });
+    const breaksPrev = scripted('breaker', { 'src/counter.ts': 'export const next = (n: number) => n + 1;\nexport const prev = (n: number) => n;\n' });
+    const events = await collect(createLoop({ cwd: repo, providers: [breaksPrev] }));
+    expect(events.find((e) => e.type === 'candidate:verified')).toMatchObject({ verdict: 'regressed' });
+    expect(events.some((e) => e.type === 'flaky:found' || e.type === 'fix:committed')).toBe(false);
+  });
+
   it('rejects a candidate that edits a test file before verifying it', async () => {
     const repo = makeVitestRepo(COUNTER);
     const cheat = scripted('cheater', { 'test/counter.test.ts': "import { it } from 'vitest';\nit('nothing', () => {});\n" });
@@ -288,6 +297,36 @@ describe('createLoop with a flaky test', () => {
     expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('3');
     // Loaded once: the baseline run did both re-runs, and no other process ran it.
     expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('x');
+  });
+});
+
+describe('createLoop when a test fails by chance under a candidate', () => {
+  it('runs it again, finds it flaky, and commits the fix it would otherwise have cost', async () => {
+    const counters = mkdtempSync(path.join(tmpdir(), 'fixloop-counters-'));
+    // Passes in the baseline (run 1), fails in the candidate's run (2), passes when run again (3).
+    const sometimes = [
+      "import { existsSync, readFileSync, writeFileSync } from 'node:fs';",
+      "import { expect, it } from 'vitest';",
+      "it('sometimes fails', () => {",
+      `  const n = existsSync('${counters}/runs') ? Number(readFileSync('${counters}/runs', 'utf8')) + 1 : 1;`,
+      `  writeFileSync('${counters}/runs', String(n));`,
+      '  expect(n).not.toBe(2);',
+      '});',
+      '',
+    ].join('\n');
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy, 'test/sometimes.test.ts': sometimes });
+    const loop = createLoop({ cwd: repo, providers: [scripted('fixer', { 'src/counter.ts': COUNTER_FIXED })], maxIterations: 1 });
+    const events = await collect(loop);
+    expect(events.filter((e) => e.type === 'candidate:verified').map((e) => e.type === 'candidate:verified' && [e.verdict, e.summary])).toEqual([
+      ['fixed', 'fixed: 1 test now passes'],
+    ]);
+    expect(events.find((e) => e.type === 'flaky:found')).toMatchObject({ iteration: 1, tests: [{ id: 'unit::test/sometimes.test.ts::sometimes fails', history: ['failed', 'passed'] }] });
+    expect(events.filter((e) => e.type === 'fix:committed')).toHaveLength(1);
+    expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('3');
+    const summary = await loop.result;
+    const md = readFileSync(summary.reports[0], 'utf8');
+    expect(md).toContain('| `unit::test/sometimes.test.ts::sometimes fails` | failed → passed |');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cannotPassByChance, findFlaky } from '../../src/loop/flaky.js';
+import { cannotPassByChance, findFlaky } from '../../src/verify/flaky.js';
 import type { SuiteRun, TestCase, TestRun, TestStatus } from '../../src/model.js';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import type { TestRunnerAdapter } from '../../src/runners/index.js';
