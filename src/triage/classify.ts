@@ -7,7 +7,7 @@ const TIMEOUT = /\b(test|hook) timed out\b|\bExceeded timeout of \d+ ?ms\b/i;
 const ENVIRONMENT =
   /\b(ECONNREFUSED|ECONNRESET|EADDRINUSE|ENOSPC|ENOMEM|EBUSY|EMFILE|EAI_AGAIN|ENOTFOUND)\b|Cannot connect to the Docker daemon|JavaScript heap out of memory/;
 const MODULE_LOAD =
-  /Cannot find (module|package)|Failed to load url|Failed to resolve import|does not provide an export named|is not exported by|ERR_MODULE_NOT_FOUND|Failed to fetch dynamically imported module|No module named|cannot import name/;
+  /Cannot find (module|package)|Failed to load url|Failed to resolve import|does not provide an export named|is not exported by|ERR_MODULE_NOT_FOUND|Failed to fetch dynamically imported module|No module named|cannot import name|no required module provides package|is not in (GOROOT|std)\b|could not import \S+ \(/;
 
 const BY_NAME: Record<string, FailureKind> = {
   SyntaxError: 'syntax',
@@ -22,10 +22,12 @@ const BY_NAME: Record<string, FailureKind> = {
   UnboundLocalError: 'reference',
 };
 
+// The last alternatives are Go's compiler's, for a package that does not build: "syntax error:
+// unexpected …", "undefined: Triple", "cannot use x (…) as string value".
 const BY_MESSAGE: [FailureKind, RegExp][] = [
-  ['syntax', /Unexpected token|Transform failed|PARSE_ERROR|invalid JS syntax|Failed to parse source|\bExpected [`'"]/],
-  ['reference', /\bis not defined\b|Cannot access '[^']+' before initialization/],
-  ['type', /is not a (function|constructor)|is not iterable|Cannot read propert(y|ies) of (undefined|null)/],
+  ['syntax', /Unexpected token|Transform failed|PARSE_ERROR|invalid JS syntax|Failed to parse source|\bExpected [`'"]|^syntax error: /],
+  ['reference', /\bis not defined\b|Cannot access '[^']+' before initialization|^undefined: [\w.]+$/],
+  ['type', /is not a (function|constructor)|is not iterable|Cannot read propert(y|ies) of (undefined|null)|^cannot use .+ as .+ value|^invalid operation: /],
   ['assertion', /^(Error: )?(expected\b|expect\()/],
 ];
 

@@ -3,6 +3,7 @@ import type { FailureKind, LoadFailure, TestCase } from '../../src/model.js';
 import { parseJestReport } from '../../src/runners/jest-parse.js';
 import { parseJunitXml } from '../../src/runners/junit-parse.js';
 import { parseNodeTestReport } from '../../src/runners/node-test-parse.js';
+import { outputLoadFailures } from '../../src/runners/junit-output.js';
 import { classifyFailure } from '../../src/triage/classify.js';
 import { CTX, readCapture } from '../runners/runner-captures.js';
 
@@ -13,6 +14,15 @@ const kinds = ({ tests, loadFailures }: { tests: TestCase[]; loadFailures: LoadF
 const jest = (name: string) => kinds(parseJestReport(JSON.parse(readCapture('jest', name, 'report.json')), 'u', CTX));
 const node = (name: string) => kinds(parseNodeTestReport(readCapture('node-test', name, 'report.ndjson'), 'u', CTX));
 const pytest = (name: string) => kinds(parseJunitXml(readCapture('pytest', name, 'junit.xml'), { ...CTX, suite: 'u', dialect: 'pytest' }));
+
+describe('classifyFailure on what mocha and go print for a file that does not load', () => {
+  const fromOutput = (runner: string, name: string) => kinds({ tests: [], loadFailures: outputLoadFailures(readCapture(runner, name, 'output.txt'), CTX, 'u') });
+  it('reads mocha load errors and Go build errors like the others', () => {
+    expect(fromOutput('mocha', 'load')).toEqual([['test/env.test.js', 'reference']]);
+    expect(fromOutput('mocha', 'load-syntax')).toEqual([['test/syntax.test.js', 'syntax']]);
+    expect(fromOutput('go', 'build')).toEqual([['broken/broken_test.go', 'reference']]);
+  });
+});
 
 describe('classifyFailure on real jest, node:test and pytest failures', () => {
   it('reads jest: expect() errors as assertions, babel parse errors, missing modules and timeouts', () => {

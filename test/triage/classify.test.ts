@@ -76,6 +76,10 @@ describe('classifyFailure on messages of other tools and versions', () => {
     [{ message: 'expected 3 to equal 4' }, 'assertion'],
     [{ message: 'Error: No test suite found in file test/empty.test.ts', errorName: 'Error' }, 'unknown'],
     [{ message: 'Error: boom', errorName: 'Error' }, 'unknown'],
+    // Go's compiler, for a package that does not build.
+    [{ message: 'syntax error: unexpected newline in composite literal; possibly missing comma or }' }, 'syntax'],
+    [{ message: 'cannot use n (variable of type int) as string value in return statement' }, 'type'],
+    [{ message: 'no required module provides package example.com/gone; to add it:' }, 'module-load'],
   ];
   it.each(cases)('%j is %s', (failure, kind) => {
     expect(classifyFailure(failure)).toBe(kind);
