@@ -195,7 +195,7 @@ export const PolicySchema = z.strictObject({
         .int()
         .min(0)
         .default(2)
-        .describe('Times each failing test is re-run before repair; one that passes in any re-run is flaky and never repaired.'),
+        .describe('Times each failing test is re-run before repair (by name; vitest retries it within the baseline run), and a test a candidate seems to break before it counts; one that passes in any re-run is flaky and never repaired.'),
     })
     .describe('Detection of flaky tests before repair.')
     .prefault({}),
