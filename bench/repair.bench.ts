@@ -5,6 +5,8 @@
 //   BENCH_SITES=N (default 2) sites per kind per project · BENCH_SEED=S (default 8)
 //   BENCH_ONLY=word,word: only projects or kinds containing one of the words (for quick looks)
 //   BENCH_TRACE=1: print each loop's events with the seconds since its start (where the time goes)
+//   BENCH_ONLY=fixloop: a real repository instead of the fixtures: fixloop itself at HEAD, its suite
+//     narrowed to the tests of SELF_DIRS, faults injected in those directories' sources
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,6 +18,10 @@ import { FAULT_KINDS, sitesOf, type FaultKind, type Site } from './faults.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'fixtures/bench');
+/** The project that is fixloop's own repository, and the parts of it whose sources and tests it uses. */
+const SELF = 'fixloop';
+const SELF_DIRS = ['triage', 'patch', 'policy', 'report', 'vcs'];
+const SELF_COMMAND = `npx vitest run ${SELF_DIRS.map((d) => `test/${d}`).join(' ')}`;
 const SITES = Number(process.env.BENCH_SITES ?? 2);
 const SEED = Number(process.env.BENCH_SEED ?? 8);
 /** Candidate sites tried per kind and project before giving up on finding SITES that fail. */
@@ -40,10 +46,16 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A git repository holding a copy of the fixture project, node_modules linked and ignored. */
+/** A git repository holding a copy of the fixture project (or of fixloop at HEAD), node_modules linked and ignored. */
 function makeRepo(project: string): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), `fixloop-bench-${project}-`)), 'repo');
-  cpSync(path.join(FIXTURES, project), dir, { recursive: true });
+  if (project === SELF) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('sh', ['-c', `git -C "${ROOT}" archive HEAD | tar -x -C "${dir}"`]);
+    writeFileSync(path.join(dir, 'loop.policy.json'), JSON.stringify({ suites: [{ name: 'unit', command: SELF_COMMAND, timeoutSec: 300 }] }));
+  } else {
+    cpSync(path.join(FIXTURES, project), dir, { recursive: true });
+  }
   writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'bench@example.com');
@@ -56,8 +68,9 @@ function makeRepo(project: string): string {
 
 /** One plain run of the suite (the policy's single command): exit status and wall time. */
 function plainRun(dir: string): { ok: boolean; ms: number } {
+  const policy = JSON.parse(readFileSync(path.join(dir, 'loop.policy.json'), 'utf8')) as { suites: { command: string }[] };
   const started = performance.now();
-  const result = spawnSync('npx', ['vitest', 'run'], { cwd: dir, stdio: 'ignore' });
+  const result = spawnSync('sh', ['-c', policy.suites[0].command], { cwd: dir, stdio: 'ignore' });
   return { ok: result.status === 0, ms: performance.now() - started };
 }
 
@@ -82,11 +95,14 @@ function shuffled<T>(items: T[], random: () => number): T[] {
 }
 
 function allSites(project: string, kind: FaultKind): Site[] {
-  const src = path.join(FIXTURES, project, 'src');
-  return readdirSync(src)
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    .flatMap((f) => sitesOf(kind, `src/${f}`, readFileSync(path.join(src, f), 'utf8')));
+  const dirs = project === SELF ? SELF_DIRS.map((d) => `src/${d}`) : ['src'];
+  const base = project === SELF ? ROOT : path.join(FIXTURES, project);
+  return dirs.flatMap((dir) =>
+    readdirSync(path.join(base, dir))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .flatMap((f) => sitesOf(kind, `${dir}/${f}`, readFileSync(path.join(base, dir, f), 'utf8'))),
+  );
 }
 
 async function runSite(project: string, site: Site): Promise<Result | undefined> {
@@ -171,7 +187,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0];
   const all = readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  const projects = all.filter((p) => wanted(p) || !all.some(wanted));
+  // fixloop itself only when asked for by name: its loops take several times the fixtures'.
+  const projects = ONLY.includes(SELF) ? [SELF] : all.filter((p) => wanted(p) || !all.some(wanted));
   const cleanRuns: Record<string, number> = {};
   const results: Result[] = [];
   for (const project of projects) {
