@@ -176,14 +176,19 @@ function withImport(sf: SourceFile, name: string, specifier: string): string {
 }
 
 /**
- * "lioe is not defined" where a binding one letter away is in scope (a parameter, a local): the
- * language service suggests no spelling for short names or keyword-like ones (`from`).
+ * "lioe is not defined" where a binding one letter away is in scope (a parameter, a local, an
+ * imported function): the language service suggests no spelling for short names or keyword-like
+ * ones (`from`), nor for one substituted letter in a four-letter name (`coee` for `code`).
  */
 export function spellingFixes(analysis: AnalysisProject, sf: SourceFile, name: string): ImportFix[] {
   const uses = sf.getDescendantsOfKind(SyntaxKind.Identifier).filter((id) => id.getText() === name && !isMemberName(id) && id.getSymbol() === undefined);
   if (uses.length === 0) return [];
   const checker = analysis.project.getTypeChecker().compilerObject;
-  const inScope = checker.getSymbolsInScope(uses[0].compilerNode, ts.SymbolFlags.Value).map((s) => s.getName());
+  // Imported names are aliases: a value import counts, a type-only one does not.
+  const inScope = checker
+    .getSymbolsInScope(uses[0].compilerNode, ts.SymbolFlags.Value | ts.SymbolFlags.Alias)
+    .filter((s) => !(s.flags & ts.SymbolFlags.Alias) || checker.getAliasedSymbol(s).flags & ts.SymbolFlags.Value)
+    .map((s) => s.getName());
   const file = analysis.relative(sf.getFilePath());
   const text = sf.getFullText();
   return [...new Set(inScope.filter((candidate) => isNear(candidate, name)))].sort().map((meant) => {

@@ -76,6 +76,12 @@ describe('RulesProvider: missing imports and exports', () => {
     expect(candidates[0].rootCause).toBe('`frpm` in src/shift.ts:2 is a misspelling of `from`');
   });
 
+  it('corrects a name one letter away from an imported function, and not to a type-only import', async () => {
+    const { root, candidates, texts } = await afterFix('misspelled-import', 'src/report.ts', 4, 'ReferenceError: coee is not defined');
+    expect(texts).toEqual([{ 'src/report.ts': read(root, 'src/report.ts').replace('coee(', 'code(') }]);
+    expect(candidates.map((c) => c.title)).toEqual(['Change spelling of coee to code in src/report.ts']);
+  });
+
   it('offers nothing for a name no module of the repository exports', async () => {
     const { candidates } = await afterFix('missing-import', 'src/area.ts', 4, 'ReferenceError: cube is not defined');
     expect(candidates).toEqual([]);
