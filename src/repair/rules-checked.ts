@@ -2,7 +2,7 @@
 // a dropped `await` leaves a Promise where a value was meant, and the test only sees a wrong
 // value. The modules the failing tests import (transitively) are checked, and the language
 // service's fixes for their errors offered, nearest module first.
-import { Node, ts, type SourceFile } from 'ts-morph';
+import { Node, ts, type SourceFile, type Type } from 'ts-morph';
 import type { AnalysisProject } from '../analysis/project.js';
 import type { Problem, SourceLocation } from '../model.js';
 
@@ -39,7 +39,7 @@ export function unawaitedInitializers(analysis: AnalysisProject, files: string[]
       const declaration: Node | undefined = node.getSymbol()?.getDeclarations()[0];
       if (!Node.isVariableDeclaration(declaration) || seen.has(declaration) || declaration.getSourceFile() !== sf) continue;
       const initializer = declaration.getInitializer();
-      if (!initializer || Node.isAwaitExpression(initializer) || initializer.getType().getSymbol()?.getName() !== 'Promise') continue;
+      if (!initializer || Node.isAwaitExpression(initializer) || !isThenable(initializer.getType())) continue;
       const fn = declaration.getFirstAncestor((a) => Node.isFunctionDeclaration(a) || Node.isMethodDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
       if (!fn || !(Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn) || Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) || !fn.isAsync()) continue;
       seen.add(declaration);
@@ -50,6 +50,16 @@ export function unawaitedInitializers(analysis: AnalysisProject, files: string[]
     }
   }
   return fixes;
+}
+
+/**
+ * A Promise, or a value that is also one (simple-git's `SimpleGit & Promise<string>`): awaiting it
+ * gives what its user meant.
+ */
+function isThenable(type: Type): boolean {
+  if (type.getSymbol()?.getName() === 'Promise') return true;
+  if (type.isIntersection()) return type.getIntersectionTypes().some(isThenable);
+  return false;
 }
 
 /** Error locations in the repository modules that the problem's test files import, nearest first. */

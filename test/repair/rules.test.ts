@@ -82,6 +82,12 @@ describe('RulesProvider: missing imports and exports', () => {
     expect(candidates.map((c) => c.title)).toEqual(['Change spelling of coee to code in src/report.ts']);
   });
 
+  it('awaits the initializer of a value that is also a Promise (simple-git style), where the language service offers nothing', async () => {
+    const { root, candidates, texts } = await afterFix('thenable', 'src/root.ts', 12, 'TypeError: path.trim is not a function');
+    expect(candidates.map((c) => c.title)).toEqual(['Await the initializer of top at src/root.ts:11']);
+    expect(texts).toEqual([{ 'src/root.ts': read(root, 'src/root.ts').replace('const top = client', 'const top = await client') }]);
+  });
+
   it('offers nothing for a name no module of the repository exports', async () => {
     const { candidates } = await afterFix('missing-import', 'src/area.ts', 4, 'ReferenceError: cube is not defined');
     expect(candidates).toEqual([]);
