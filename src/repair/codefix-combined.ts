@@ -117,16 +117,8 @@ export function combinedFix(input: CombineInput): FoundFix | undefined {
  * leaves a variable that holds a Promise.
  */
 function usesOfOneVariable(sf: SourceFile, changes: readonly ts.FileTextChanges[]): boolean {
-  const declarations = new Set<unknown>();
-  for (const change of changes) {
-    for (const t of change.textChanges) {
-      const node = sf.getDescendantAtPos(t.span.start);
-      const declaration = node?.isKind(ts.SyntaxKind.Identifier) ? node.getSymbol()?.getDeclarations()[0] : undefined;
-      if (!declaration?.isKind(ts.SyntaxKind.VariableDeclaration)) return false;
-      declarations.add(declaration.compilerNode);
-    }
-  }
-  return declarations.size === 1;
+  const variables = new Set(changes.flatMap((c) => c.textChanges.map((t) => promisedVariable(sf, t.span.start))));
+  return variables.size === 1 && !variables.has(undefined);
 }
 
 function siteOf(sf: SourceFile, text: string, d: DiagnosticSpan): CombinedSite {

@@ -161,11 +161,19 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
   // Variables holding an unawaited Promise with more than one error among their uses: awaiting one
   // use leaves the others broken, so that fix is not offered; awaiting the initializer (the
   // language service's own fix, or the rules provider's) mends them all.
-  const promised = new Map<Node, number>();
-  for (const e of errors) {
-    const variable = promisedVariable(sf, e.start);
-    if (variable) promised.set(variable, (promised.get(variable) ?? 0) + 1);
-  }
+  // Counted on the first missing-await fix only: resolving every error's variable costs checker queries.
+  let promised: Map<Node, number> | undefined;
+  const brokenUses = (pos: number): number => {
+    if (!promised) {
+      promised = new Map();
+      for (const e of errors) {
+        const variable = promisedVariable(sf, e.start);
+        if (variable) promised.set(variable, (promised.get(variable) ?? 0) + 1);
+      }
+    }
+    const variable = promisedVariable(sf, pos);
+    return variable ? promised.get(variable) ?? 0 : 0;
+  };
   const combinedTried = new Set<string>();
   const pending: { combined: Ranked; single: FoundFix }[] = [];
   const ranked: Ranked[] = [];
@@ -177,7 +185,7 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
     for (const fix of fixes) {
       const tier = tierOf(fix);
       if (tier === undefined) continue;
-      if (fix.fixName === 'addMissingAwait' && (promised.get(promisedVariable(sf, span.start)!) ?? 0) > 1) continue;
+      if (fix.fixName === 'addMissingAwait' && brokenUses(span.start) > 1) continue;
       const named = enclosing?.name ? { name: enclosing.name, callable: enclosing.callable } : undefined;
       const isMentioned = /^[\w$]+$/.test(spanText) && new RegExp(`(^|[^\\w$])${escape(spanText)}($|[^\\w$])`).test(mentioned);
       const single: FoundFix = { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named };

@@ -89,10 +89,10 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       ...(opts.retries ? { retries: opts.retries } : {}),
     };
     const files = tests ? [...new Set(tests.map((t) => t.file))].sort() : opts.files;
-    let run = await adapter.run(config, { ...base, files, ...(tests?.length ? { tests } : {}) });
+    let run = await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) });
     // A name filter that missed some of the chosen tests (a title the runner matches otherwise, a
     // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.
-    const missed = tests?.length && !run.blocker ? unrun(tests, run) : 0;
+    const missed = tests && !run.blocker ? unrun(tests, run) : 0;
     if (missed) {
       const whole = await adapter.run(config, { ...base, files });
       const said = `The name filter left ${missed} of the ${tests!.length} chosen tests unrun: fixloop ran their files whole.`;

@@ -54,7 +54,7 @@ export async function findFlaky(run: TestRun, opts: FlakyOptions): Promise<Flaky
       opts.judged.add(t.id);
     }
   }
-  if (history.size === 0 || opts.reruns === 0) return found;
+  if (failing.length === 0 || opts.reruns === 0) return found;
   for (const config of opts.suites) {
     let pending = failing.filter((t) => t.suite === config.name);
     for (let left = opts.reruns; left > 0 && pending.length > 0; left--) {
