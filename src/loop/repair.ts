@@ -173,6 +173,8 @@ function screen(ctx: RepairContext, problem: Problem, candidate: Candidate, iter
     maxPatchLines: policy.repair.maxPatchLines,
     maxFiles: policy.repair.maxFiles,
     allowEscapeHatches: policy.guard.allowEscapeHatches,
+    harness: policy.guard.harness,
+    allowTestDetection: policy.guard.allowTestDetection,
   });
   const headerProblem = commitMessageProblem(commitHeader(intentOf(candidate), files));
   const reason = guard.reason ?? (headerProblem && `its commit intent is not a Conventional Commit: ${headerProblem}`);
