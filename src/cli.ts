@@ -10,6 +10,7 @@ import { createLoop, LoopError, runStatus } from './loop/index.js';
 import type { LoopEvent, RunSummary } from './model.js';
 import { PolicyError } from './policy/index.js';
 import { RepoError, formatTotals, repoRoot } from './vcs/index.js';
+import { stripControl } from './safe-text.js';
 
 const USAGE = `Usage: fixloop <command> [options]
 
@@ -151,7 +152,7 @@ async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: Ru
         if (event.type === 'run:start' || event.type === 'run:resume') progress?.setMaxIterations(event.maxIterations);
         const line = describe(event);
         if (progress) progress.line(line, event);
-        else if (line !== undefined) process.stderr.write(`${line}\n`);
+        else if (line !== undefined) process.stderr.write(`${stripControl(line)}\n`);
       }
     } finally {
       progress?.stop();
@@ -285,7 +286,7 @@ async function statusCommand(cwd: string, runId: string | undefined, json: boole
       ...s.commits.map((c) => `    ${c.sha.slice(0, 7)} ${c.message}`),
       ...(s.reports.length ? [`  reports: ${path.dirname(s.reports[0])}`] : []),
     ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${stripControl(lines.join('\n'))}\n`);
     return 0;
   } catch (err) {
     return reportError(err);

@@ -2,6 +2,7 @@
 // per line from stdin (a terminal or a pipe); the questions and diffs go to stderr.
 import { createInterface } from 'node:readline';
 import type { Decision } from './model.js';
+import { stripControl } from './safe-text.js';
 import type { Approver } from './loop/index.js';
 
 const ANSWERS: Record<string, Decision> = { a: 'accept', accept: 'accept', r: 'reject', reject: 'reject', s: 'skip', skip: 'skip', t: 'stop', stop: 'stop' };
@@ -12,14 +13,14 @@ export function terminalApprover(input: NodeJS.ReadableStream = process.stdin, o
   const lines = rl[Symbol.asyncIterator]();
   const approve: Approver = async ({ problem, candidate, verdict, diff }) => {
     output.write(
-      [
+      stripControl([
         '',
         `problem:   ${problem.title}`,
         `candidate: ${candidate.title} (${candidate.provider})`,
         `verdict:   ${verdict.summary}`,
         diff.trimEnd(),
         '',
-      ].join('\n'),
+      ].join('\n')),
     );
     for (;;) {
       output.write('[a]ccept, [r]eject, [s]kip problem, s[t]op? ');
