@@ -1,7 +1,6 @@
 // Live progress on a terminal: the event lines scroll as usual, and one status line under them
 // says what the loop is doing now. Not used when stderr is not a TTY, or with --json.
 import type { LoopEvent } from './model.js';
-import { stripControl } from './safe-text.js';
 
 export interface ProgressState {
   iteration: number;
@@ -76,7 +75,7 @@ export class TerminalProgress {
   line(text: string | undefined, event: LoopEvent): void {
     this.state = advance(this.state, event, Date.now());
     this.out.write('\r\x1b[K');
-    if (text !== undefined) this.out.write(`${stripControl(text)}\n`);
+    if (text !== undefined) this.out.write(`${text}\n`);
     this.draw();
   }
 
@@ -87,6 +86,6 @@ export class TerminalProgress {
 
   private draw(): void {
     const columns = this.out.columns || 100;
-    this.out.write(`\r\x1b[K${stripControl(statusLine(this.state, Date.now(), this.frame++)).slice(0, columns - 1)}`);
+    this.out.write(`\r\x1b[K${statusLine(this.state, Date.now(), this.frame++).slice(0, columns - 1)}`);
   }
 }

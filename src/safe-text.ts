@@ -11,6 +11,14 @@ export function stripControl(text: string): string {
   return stripVTControlCharacters(text.replace(/\r\n/g, '\n')).replace(CONTROL, '');
 }
 
+/** Every string inside `value` (objects and arrays, recursively) through stripControl. */
+export function stripControlDeep<T>(value: T): T {
+  if (typeof value === 'string') return stripControl(value) as T;
+  if (Array.isArray(value)) return value.map(stripControlDeep) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripControlDeep(v)])) as T;
+  return value;
+}
+
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /**

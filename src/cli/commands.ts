@@ -7,7 +7,7 @@ import { createLoop, LoopError, runStatus } from '../loop/index.js';
 import type { RunSummary } from '../model.js';
 import { PolicyError } from '../policy/index.js';
 import { TerminalProgress } from '../progress.js';
-import { stripControl } from '../safe-text.js';
+import { stripControl, stripControlDeep } from '../safe-text.js';
 import { terminalApprover } from '../supervise.js';
 import { RepoError, formatTotals, repoRoot } from '../vcs/index.js';
 import { colourMarkdownDiffs, coloursFor } from './colour.js';
@@ -50,9 +50,11 @@ export async function runCommand(flags: RunFlags): Promise<{ code: number; summa
       for await (const event of loop.run()) {
         if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
         if (event.type === 'run:start' || event.type === 'run:resume') progress?.setMaxIterations(event.maxIterations);
-        const line = describe(event, colours);
-        if (progress) progress.line(line, event);
-        else if (line !== undefined) process.stderr.write(`${stripControl(line)}\n`);
+        // Test names and model text inside the event reach the terminal without their escape sequences.
+        const shown = stripControlDeep(event);
+        const line = describe(shown, colours);
+        if (progress) progress.line(line, shown);
+        else if (line !== undefined) process.stderr.write(`${line}\n`);
       }
     } finally {
       progress?.stop();
