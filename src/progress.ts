@@ -23,7 +23,7 @@ export function statusLine(s: ProgressState, now: number, frame = 0): string {
   if (s.iteration === 0) return `${spin} ${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`;
   const parts = [`${spin} iteration ${s.iteration}/${s.maxIterations}`];
   if (s.phase) parts.push(`${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`);
-  if (s.problems) parts.push(`problem ${Math.max(s.problem, 1)}/${s.problems}`);
+  if (s.problems) parts.push(`problem ${Math.min(Math.max(s.problem, 1), s.problems)}/${s.problems}`);
   parts.push(`${s.commits} fix${s.commits === 1 ? '' : 'es'}`);
   parts.push(`${s.maxIterations - s.iteration} iteration${s.maxIterations - s.iteration === 1 ? '' : 's'} left`);
   return parts.join(' · ');

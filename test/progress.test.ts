@@ -52,7 +52,7 @@ describe('the terminal status line', () => {
   it('is drawn by `fixloop run` on a terminal (a pseudo-terminal through script(1))', async () => {
     const repo = demoRepo();
     const tty = await new Promise<string>((resolve) =>
-      execFile('script', ['-qefc', `${process.execPath} ${BIN} run`, '/dev/null'], { cwd: repo }, (_e, stdout) => resolve(stdout)),
+      execFile('script', ['-qefc', `${process.execPath} ${BIN} run`, '/dev/null'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout)),
     );
     expect(tty).toContain('\r\x1b[K');
     expect(tty).toMatch(/iteration 1\/5 · (running suite|verifying|suite )/);
