@@ -21,7 +21,7 @@ import { runDeploy } from './deploy.js';
 import { findFlaky } from '../verify/flaky.js';
 import { acquireLock } from './lock.js';
 import { resumeState, type ResumeState } from './resume.js';
-import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './repair.js';
+import { repairProblem, StopRequested, type Approver, type Emit, type RepairContext } from './problem.js';
 
 export interface LoopOptions {
   /** Any directory inside the repository to repair. */
