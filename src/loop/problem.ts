@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, FlakyTest, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -9,6 +9,7 @@ import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { verifyCandidate } from '../verify/index.js';
 import { commitFiles, commitHeader, commitMessage, commitMessageProblem, headSha, restoreFiles } from '../vcs/index.js';
+import type { FlakyLedger } from './run.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 export type Emit = (event: DistributiveOmit<LoopEvent, 'runId' | 'at'>) => void;
@@ -24,10 +25,8 @@ export interface RepairContext {
   adapters?: Record<string, TestRunnerAdapter>;
   logDir: string;
   signal?: AbortSignal;
-  /** Test ids known to be flaky: never counted as broken by a candidate. */
-  flaky: Set<string>;
-  /** Told of tests a verification found flaky (they failed under a candidate, then passed). */
-  onFlaky?: (found: FlakyTest[]) => void;
+  /** Tests known to be flaky: never counted as broken by a candidate; a verification may find more. */
+  flaky: FlakyLedger;
   emit: Emit;
   /** Supervised mode: asked before each verified candidate is committed. */
   approver?: Approver;
@@ -161,9 +160,11 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
     batch.map(async (s) => {
       const verdict = await verifyCandidate({
         repoRoot: ctx.root, ref, suites: ctx.policy.suites, baseline: current, problem, candidate: s.candidate,
-        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky, flakyReruns: ctx.policy.flaky.reruns,
+        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns,
       });
-      if (verdict.flaky?.length) ctx.onFlaky?.(verdict.flaky);
+      // Known from now on, and in this iteration's report.
+      const fresh = verdict.flaky?.length ? ctx.flaky.addVerified(verdict.flaky) : [];
+      if (fresh.length) ctx.emit({ type: 'flaky:found', iteration, tests: fresh });
       ctx.emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary });
       return { ...s, verdict, size: patchSize(s.candidate.patch) };
     }),
