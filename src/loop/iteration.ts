@@ -18,7 +18,7 @@ import { testHead } from './suites.js';
 export async function runIteration(run: Run, iteration: number): Promise<IterationRecord> {
   const { session, emit } = run;
   emit({ type: 'iteration:start', iteration });
-  run.iterationStart(iteration);
+  for (const p of run.repair.providers) await p.iterationStart?.(iteration);
   // After a commit the verification run of the new head is the truth; no need to run again.
   const before = run.last ?? (await testHead(run, iteration));
   run.first ??= before;

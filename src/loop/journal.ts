@@ -67,11 +67,13 @@ export interface JournalFold {
   /** The iterations' reports. */
   reports: string[];
   usage: Of<'llm:usage'>[];
+  /** Model usage and notices, in order: what the providers emitted. */
+  providerEvents: Of<'llm:usage' | 'llm:notice'>[];
   end?: Of<'run:end'>;
 }
 
 export function foldJournal(events: LoopEvent[]): JournalFold {
-  const fold: JournalFold = { iteration: 0, ended: 0, problems: 0, candidates: { proposed: 0, rejected: 0, verified: 0 }, attempts: new Map(), commits: [], flaky: [], reports: [], usage: [] };
+  const fold: JournalFold = { iteration: 0, ended: 0, problems: 0, candidates: { proposed: 0, rejected: 0, verified: 0 }, attempts: new Map(), commits: [], flaky: [], reports: [], usage: [], providerEvents: [] };
   const proposed = new Map<string, { provider: string; title: string }>();
   const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string) => {
     const p = proposed.get(candidateId);
@@ -123,6 +125,10 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
       }
       case 'llm:usage':
         fold.usage.push(e);
+        fold.providerEvents.push(e);
+        break;
+      case 'llm:notice':
+        fold.providerEvents.push(e);
         break;
       case 'iteration:end':
         fold.ended = e.iteration;

@@ -3,16 +3,15 @@
 // problem, stop).
 import type { LoopEvent, RunSummary } from '../model.js';
 import type { PolicyInput } from '../policy/index.js';
-import { defaultProviders } from '../repair/index.js';
-import { llmProviderFromPolicy, type LlmEvent, type LlmProvider } from '../repair/llm/index.js';
-import type { PatchProvider } from '../repair/types.js';
+import { providersFromPolicy } from '../repair/index.js';
+import type { PatchProvider, ProviderSummary } from '../repair/types.js';
 import { writeRunSummary } from '../report/index.js';
 import { discoverTests } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { endIteration, runIteration } from './iteration.js';
-import type { Approver, Emit } from './problem.js';
+import type { Approver } from './problem.js';
 import type { ResumeState } from './resume.js';
 import { newRun, type Run } from './run.js';
 import { beginSession, closeSession, lockSession, openSession } from './session.js';
@@ -76,37 +75,32 @@ export function resumeLoop(options: Omit<LoopOptions, 'resume'>): Loop {
 
 async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Promise<RunSummary> {
   const session = await openSession(options, push);
-  const { policy, emit } = session;
-  let llm: LlmProvider | undefined;
+  let providers: PatchProvider[];
   try {
-    llm = options.providers ? undefined : llmProviderFromPolicy(policy, { ...options.llm, disabled: options.llm?.disabled, onEvent: (e) => emitLlm(emit, e) });
+    providers = options.providers ?? providersFromPolicy(session.policy, options.llm);
   } catch (err) {
     // A prompt template or price table that cannot work is a policy problem: say so before anything starts.
     throw new LoopError((err as Error).message, 2);
   }
-  const providers = options.providers ?? [...defaultProviders(), ...(llm ? [llm] : [])];
-  // Budgets already spent stay spent: a resumed run cannot exceed what the first process was allowed.
-  for (const usage of session.resume?.llmUsage ?? []) llm?.budget.record(policy.llm.model, usage);
-  const run = newRun(session, {
-    providers, adapters: options.adapters, signal: options.signal, approver: options.approver, warmAnalysis: !options.providers,
-    iterationStart: () => llm?.resume(), // an outage pauses the model for the rest of an iteration, not for the run
-  });
+  const run = newRun(session, { providers, adapters: options.adapters, signal: options.signal, approver: options.approver, warmAnalysis: !options.providers });
 
   let stop: Stop = { reason: 'max-iterations' };
+  let summaries: ProviderSummary[] = [];
   const lock = lockSession(session);
   try {
     await beginSession(session, run.commits.length);
+    for (const p of providers) await p.start?.({ earlier: session.resume?.providerEvents ?? [] });
     stop = await iterate(run);
   } catch (err) {
     stop = stopForError(err, !!options.signal?.aborted) ?? rethrow(err);
-    if (stop.spent) emit({ type: 'budget:spent', ...stop.spent });
+    if (stop.spent) session.emit({ type: 'budget:spent', ...stop.spent });
     if (run.open && !run.open.endedAt) await endIteration(run, run.open);
     run.last = run.open?.after ?? run.last;
   } finally {
     await closeSession(session, lock, run.commits.length);
+    summaries = (await Promise.all(providers.map((p) => p.stop?.()))).filter((s) => s !== undefined);
   }
-  const spent = llm && llm.budget.spent.requests > 0 ? { ...llm.budget.spent, cacheHitShare: llm.budget.cacheHitShare } : undefined;
-  return finish(run, stop, spent);
+  return finish(run, stop, Object.assign({}, ...summaries));
 }
 
 /** Iterations until a stop decision (announcing the budget that ran out, if one did). */
@@ -140,7 +134,7 @@ function rethrow(err: unknown): never {
 }
 
 /** The run summary (summary.md, summary.html) and run:end. */
-async function finish(run: Run, stop: Stop, llm: RunSummary['llm']): Promise<RunSummary> {
+async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<RunSummary> {
   const { session, commits, reports } = run;
   const { reason: stopReason, error } = stop;
   const after = run.last ?? run.first;
@@ -179,24 +173,4 @@ async function finish(run: Run, stop: Stop, llm: RunSummary['llm']): Promise<Run
     branch: summary.branch,
   });
   return summary;
-}
-
-/** The LLM provider's own events, as loop events (usage in plain numbers; notices as text). */
-function emitLlm(emit: Emit, e: LlmEvent): void {
-  if (e.type === 'llm:usage') {
-    const u = e.usage;
-    emit({
-      type: 'llm:usage',
-      problemId: e.problemId,
-      turn: e.turn,
-      inputTokens: u.input_tokens ?? 0,
-      outputTokens: u.output_tokens ?? 0,
-      cacheReadTokens: u.cache_read_input_tokens ?? 0,
-      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
-      costUSD: e.costUSD,
-    });
-  } else if (e.type !== 'llm:request') {
-    const message = e.type === 'llm:invalid-call' ? `${e.tool}: ${e.reason}` : e.type === 'llm:outage' ? e.message : e.reason;
-    emit({ type: 'llm:notice', problemId: e.problemId, kind: e.type.slice(4) as 'outage' | 'paused' | 'invalid-call' | 'gave-up', message });
-  }
 }

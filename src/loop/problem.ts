@@ -94,7 +94,7 @@ export async function repairProblem(
   const job: Job = { ctx, problem, current, iteration, history, attempts: [] };
   for (const provider of ctx.providers) {
     const candidates = provider
-      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal })
+      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal, emit: ctx.emit })
       [Symbol.asyncIterator]();
     try {
       const ended = await drain(job, provider, candidates);

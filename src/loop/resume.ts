@@ -1,6 +1,7 @@
 // `fixloop resume`: what a run that did not end (killed, crashed) had done, read back from its
 // journal, so the next process continues it without repeating or exceeding anything.
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
+import type { ProviderEvent } from '../repair/types.js';
 import { LoopError } from './errors.js';
 import { foldJournal, listRuns, readJournal } from './journal.js';
 import { runStatus } from './status.js';
@@ -18,7 +19,9 @@ export interface ResumeState {
   flaky: FlakyTest[];
   totalsBefore?: Totals;
   reports: string[];
-  /** Model usage already spent, replayed into the budget. */
+  /** What the providers emitted (model usage, notices): handed to their start(), so budgets spent stay spent. */
+  providerEvents?: ProviderEvent[];
+  /** Model usage already spent (the llm:usage events of providerEvents). */
   llmUsage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number }[];
 }
 
@@ -47,6 +50,7 @@ export function fromJournal(events: LoopEvent[], runId: string): ResumeState {
     flaky: fold.flaky,
     ...(fold.firstTotals ? { totalsBefore: fold.firstTotals } : {}),
     reports: fold.reports,
+    providerEvents: fold.providerEvents,
     llmUsage: fold.usage.map((e) => ({ input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens, cache_creation_input_tokens: e.cacheWriteTokens })),
   };
 }

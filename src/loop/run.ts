@@ -44,7 +44,6 @@ export interface RunOptions {
   approver?: Approver;
   /** Build the TypeScript program while the first suites run (the built-in providers need it). */
   warmAnalysis: boolean;
-  iterationStart(iteration: number): void;
 }
 
 export interface Run {
@@ -71,8 +70,6 @@ export interface Run {
   iterations: number;
   /** budget.maxWallMinutes is spent. */
   wallSpent(): boolean;
-  /** Tells the providers a new iteration begins. */
-  iterationStart(iteration: number): void;
 }
 
 export function newRun(session: Session, options: RunOptions): Run {
@@ -87,7 +84,6 @@ export function newRun(session: Session, options: RunOptions): Run {
     reports: [...(resume?.reports ?? [])],
     records: [],
     iterations: 0,
-    iterationStart: options.iterationStart,
     wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
   };
 }
