@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { contextFor } from '../analysis/index.js';
 import type { CodeContext, IterationRecord, Problem, TestRun } from '../model.js';
-import { isGreen, writeIterationReport } from '../report/index.js';
+import { isGreen, reportIteration } from '../report/index.js';
 import { groupProblems } from '../triage/index.js';
 import { findFlaky } from '../verify/flaky.js';
 import { stillFailing } from '../verify/index.js';
@@ -81,7 +81,7 @@ export async function endIteration(run: Run, record: IterationRecord): Promise<v
   record.endedAt = new Date().toISOString();
   // Tests a verification found flaky during the iteration belong in its report.
   record.flaky = [...run.flaky.tests];
-  const written = await writeIterationReport(session.reportDir, record, { expectedTests: record.expectedTests });
+  const written = await reportIteration(session.reporters, record);
   run.reports.push(...written);
   run.records.push(record);
   if (session.policy.report.commit) {

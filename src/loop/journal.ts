@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
+import type { Reporter } from '../report/reporter.js';
 import { LoopError } from './errors.js';
 
 type Of<T extends LoopEvent['type']> = Extract<LoopEvent, { type: T }>;
@@ -16,9 +17,9 @@ export function journalFile(root: string, runId: string): string {
   return path.join(runsDir(root), runId, 'journal.jsonl');
 }
 
-/** Appends one event (a line) to the journal: a run killed at any point keeps everything before. */
-export function appendToJournal(file: string, event: LoopEvent): void {
-  appendFileSync(file, `${JSON.stringify(event)}\n`);
+/** The journal as a reporter: each event appended as a line, so a run killed at any point keeps everything before. */
+export function journalReporter(file: string): Reporter {
+  return { onEvent: (event) => appendFileSync(file, `${JSON.stringify(event)}\n`) };
 }
 
 /** Run ids, oldest first (they start with a UTC timestamp). */

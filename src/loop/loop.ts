@@ -5,7 +5,7 @@ import type { LoopEvent, RunSummary } from '../model.js';
 import type { PolicyInput } from '../policy/index.js';
 import { providersFromPolicy } from '../repair/index.js';
 import type { PatchProvider, ProviderSummary } from '../repair/types.js';
-import { writeRunSummary } from '../report/index.js';
+import { reportRunEnd, type Reporter } from '../report/index.js';
 import { discoverTests } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { Channel } from './channel.js';
@@ -38,6 +38,8 @@ export interface LoopOptions {
   approver?: Approver;
   /** Continue a run that did not end: true for the repository's last one (see resumeLoop). */
   resume?: ResumeState | true;
+  /** Consumers of the run besides the journal and the built-in reports (docs/sdk.md, examples/reporter.ts). */
+  reporters?: Reporter[];
 }
 
 export interface Loop {
@@ -158,7 +160,7 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     ...(llm ? { llm } : {}),
   };
   const { policy, maxIterations } = session;
-  summary.reports.push(...(await writeRunSummary(session.reportDir, { summary, iterations: run.records, maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD })));
+  await reportRunEnd(session.reporters, { summary, iterations: run.records, maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD });
   run.emit({
     type: 'run:end',
     status,

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoopEvent } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
+import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
 import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { LoopError } from './errors.js';
-import { appendToJournal, journalFile } from './journal.js';
+import { journalFile, journalReporter } from './journal.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { Emit } from './problem.js';
 import { resumeState, type ResumeState } from './resume.js';
@@ -22,6 +23,7 @@ export interface SessionOptions {
   maxIterations?: number;
   worktree?: boolean;
   resume?: ResumeState | true;
+  reporters?: Reporter[];
 }
 
 export interface Session {
@@ -42,7 +44,9 @@ export interface Session {
   workDir: string;
   /** The run's branch; after close(), the branch that holds the fixes. */
   branch: string;
-  /** Writes the event to the journal, then hands it on. */
+  /** The journal, the iteration reports, the summary, then the caller's. */
+  reporters: Reporter[];
+  /** Hands the event to every reporter (the journal first), then to the caller's stream. */
   emit: Emit;
 }
 
@@ -75,9 +79,10 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     throw new LoopError(`report.commit needs report.dir inside the repository; ${reportDir} is outside ${root}.`, 2);
   }
   const journal = journalFile(root, runId);
+  const reporters = [journalReporter(journal), iterationReporter(reportDir), summaryReporter(reportDir), ...(options.reporters ?? [])];
   const emit: Emit = (partial) => {
     const event = { ...partial, runId, at: new Date().toISOString() } as LoopEvent;
-    appendToJournal(journal, event);
+    for (const r of reporters) r.onEvent?.(event);
     push(event);
   };
   const branchPattern = policy.git.branch === 'current' ? 'fixloop/{runId}' : policy.git.branch;
@@ -89,6 +94,7 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     reportDir,
     workDir: path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work'),
     branch: resume?.branch ?? branchPattern.replaceAll('{runId}', runId),
+    reporters,
     emit,
   };
 }
