@@ -99,14 +99,14 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
   };
 }
 
-/** Takes the repository's lock, then makes (or, resuming, finds) the run's branch and checks it out in the loop's worktree. */
+/** One loop per repository: takes `.fixloop/lock` (a dead run's lock is taken over, with a warning). */
 export function lockSession(session: Session): Lock {
   const lock = acquireLock(session.root, session.runId);
   if (lock.tookOverFrom !== undefined) process.emitWarning(`fixloop: took over the lock of a dead run (pid ${lock.tookOverFrom})`);
   return lock;
 }
 
-/** The branch and the loop's worktree; run:start (or run:resume). Call after lockSession, inside the try that ends with closeSession. */
+/** Makes (or, resuming, finds) the run's branch and checks it out in the loop's worktree; run:start or run:resume. Call after lockSession, inside the try that ends with closeSession. */
 export async function beginSession(session: Session, commits: number): Promise<void> {
   const { root, runId, branch, workDir, resume, emit, maxIterations } = session;
   mkdirSync(session.logDir, { recursive: true });
