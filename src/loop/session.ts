@@ -1,7 +1,7 @@
-// A run's session: its policy, id, directories and journal; the lock, the branch and the loop's
-// worktree. open() checks everything that can be checked before anything is touched; begin()
-// takes the lock and makes the branch and worktree; close() is the one way out for every ending
-// (the last iteration, an error, an interruption).
+// A run's session: its policy, id, directories, reporters and journal; the lock, the branch and
+// the loop's worktree. openSession() checks everything that can be checked before anything is
+// touched; lockSession() and beginSession() take the lock and make the branch and worktree;
+// closeSession() is the one way out for every ending (the last iteration, an error, an interruption).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
