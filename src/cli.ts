@@ -17,7 +17,8 @@ const EXIT_CODES = `Exit codes:
 
 const ENVIRONMENT = `Environment:
   ANTHROPIC_API_KEY   enables the llm provider (never read from the policy); unset or --no-llm: deterministic providers only
-  ANTHROPIC_BASE_URL  Messages API endpoint (a gateway or a local server)
+  ANTHROPIC_BASE_URL  Messages API endpoint (a gateway or a local server); wins over the policy's llm.baseURL
+  FIXLOOP_TRUST_POLICY_ENDPOINT=1  the same as --trust-policy-endpoint
   NO_COLOR / FORCE_COLOR  colour off / on (default: on when the stream is a terminal)`;
 
 function packageVersion(): string {
@@ -39,6 +40,7 @@ interface RunOptionValues {
   supervised: boolean;
   record?: string;
   replay?: string;
+  trustPolicyEndpoint?: boolean;
 }
 
 function runFlags(values: RunOptionValues, resume = false): RunFlags {
@@ -50,7 +52,7 @@ function runFlags(values: RunOptionValues, resume = false): RunFlags {
     worktree: values.worktree,
     supervised: values.supervised,
     resume,
-    llm: { disabled: !values.llm, record: values.record, replay: values.replay },
+    llm: { disabled: !values.llm, record: values.record, replay: values.replay, trustPolicyEndpoint: values.trustPolicyEndpoint },
   };
 }
 
@@ -63,6 +65,7 @@ function withRunOptions(command: Command, { policy = true } = {}): Command {
     .option('--no-llm', 'deterministic providers only (the llm provider runs only with ANTHROPIC_API_KEY set)')
     .addOption(new Option('--record <dir>', 'save every exchange with the model (key and secrets redacted)').conflicts('replay'))
     .option('--replay <dir>', 'answer from a recording instead of the network')
+    .option('--trust-policy-endpoint', "send the API key to the policy's llm.baseURL (ignored otherwise: a policy file is part of the repository)")
     .option('--supervised', 'show each verified candidate (diff, verdict, provider) and ask: accept, reject, skip problem, stop', false)
     .option('--worktree', 'run even with uncommitted changes: HEAD is tested, your files are left as they are', false);
 }

@@ -321,7 +321,7 @@ export type LoopEvent = EventBase &
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
     | { type: 'discovery:end'; suites: Discovery[] }
     | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }
-    | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up'; message: string }
+    | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up' | 'endpoint-ignored'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }

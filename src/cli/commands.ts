@@ -28,7 +28,7 @@ export interface RunFlags {
   worktree?: boolean;
   supervised?: boolean;
   resume?: boolean;
-  llm?: { disabled?: boolean; record?: string; replay?: string };
+  llm?: { disabled?: boolean; record?: string; replay?: string; trustPolicyEndpoint?: boolean };
 }
 
 export async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: RunSummary }> {

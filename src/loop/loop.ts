@@ -1,6 +1,7 @@
 // The loop: open a session, run iterations until a stop decision, close the session, write the
 // summary. docs/architecture.md draws it; each step lives in its own file (session, iteration,
 // problem, stop).
+import path from 'node:path';
 import type { LoopEvent, RunSummary } from '../model.js';
 import type { PolicyInput } from '../policy/index.js';
 import { providersFromPolicy } from '../repair/index.js';
@@ -33,7 +34,7 @@ export interface LoopOptions {
    */
   worktree?: boolean;
   /** The built-in LLM provider (used when `providers` is not given and ANTHROPIC_API_KEY or a replay is there). */
-  llm?: { disabled?: boolean; record?: string; replay?: string };
+  llm?: { disabled?: boolean; record?: string; replay?: string; trustPolicyEndpoint?: boolean };
   /** Supervised mode: decides about each verified candidate before it is committed. */
   approver?: Approver;
   /** Continue a run that did not end: true for the repository's last one (see resumeLoop). */
@@ -79,7 +80,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const session = await openSession(options, push);
   let providers: PatchProvider[];
   try {
-    providers = options.providers ?? providersFromPolicy(session.policy, options.llm);
+    providers = options.providers ?? providersFromPolicy(session.policy, { ...options.llm, policyInRepository: policyInRepository(session.policySource) });
   } catch (err) {
     // A prompt template or price table that cannot work is a policy problem: say so before anything starts.
     throw new LoopError((err as Error).message, 2);
@@ -91,7 +92,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   const lock = lockSession(session);
   try {
     await beginSession(session, run.commits.length);
-    for (const p of providers) await p.start?.({ earlier: session.resume?.providerEvents ?? [] });
+    for (const p of providers) await p.start?.({ earlier: session.resume?.providerEvents ?? [], emit: (e) => session.emit(e) });
     stop = await iterate(run);
   } catch (err) {
     stop = stopForError(err, !!options.signal?.aborted) ?? rethrow(err);
@@ -175,4 +176,9 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     branch: summary.branch,
   });
   return summary;
+}
+
+/** The policy's path when it is a file of the repository (not SDK options, not defaults, not a file outside). */
+function policyInRepository(source: string): string | undefined {
+  return source.endsWith('.json') && !source.startsWith('..') && !path.isAbsolute(source) ? source : undefined;
 }

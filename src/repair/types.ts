@@ -26,6 +26,8 @@ export interface ProviderStart {
    * spent then stays spent.
    */
   earlier: ProviderEvent[];
+  /** Tells the run something before any problem is asked about. */
+  emit?: (event: ProviderEvent) => void;
 }
 
 /** What a provider adds to the run summary when the run ends. */

@@ -39,6 +39,8 @@ export interface LlmProviderOptions {
   contextBudget?: ContextBudget;
   /** Observes requests, usage and outages (the loop can turn these into events or report lines). */
   onEvent?: (event: LlmEvent) => void;
+  /** Said once when the run starts (e.g. why an endpoint was ignored). */
+  notices?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,7 +81,8 @@ export class LlmProvider implements PatchProvider {
     const fetch = options.replay ? replayFetch(options.replay) : options.record ? recordingFetch(options.record, this.redact) : undefined;
     this.client = new Anthropic({
       apiKey,
-      baseURL: options.baseURL ?? this.policy.baseURL ?? env.ANTHROPIC_BASE_URL,
+      // The operator's endpoint first: a policy names one only when the SDK caller or the user trusted it.
+      baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? this.policy.baseURL,
       maxRetries: this.policy.maxRetries,
       timeout: this.policy.timeoutSec * 1000,
       ...(fetch ? { fetch } : {}),
@@ -88,6 +91,7 @@ export class LlmProvider implements PatchProvider {
 
   /** Budgets already spent stay spent: a resumed run cannot exceed what the first process was allowed. */
   start(run: ProviderStart): void {
+    for (const message of this.options.notices ?? []) run.emit?.({ type: 'llm:notice', problemId: '', kind: 'endpoint-ignored', message });
     for (const e of run.earlier) {
       if (e.type !== 'llm:usage') continue;
       this.budget.record(this.policy.model, { input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens, cache_creation_input_tokens: e.cacheWriteTokens });
