@@ -132,7 +132,7 @@ export const LlmSchema = z
     maxTokens: z.number().int().positive().default(8192).describe('max_tokens of one answer (streamed, so long answers work).'),
     temperature: z.number().min(0).max(1).optional().describe('Sampling temperature; sent only when set (newer models fix it themselves).'),
     maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
-    baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server); else ANTHROPIC_BASE_URL, else Anthropic. The key is only ever read from ANTHROPIC_API_KEY.'),
+    baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server), used when ANTHROPIC_BASE_URL is unset. In a policy file of the repository it is used only with the user\'s consent given outside it (--trust-policy-endpoint or FIXLOOP_TRUST_POLICY_ENDPOINT=1): the key is never sent to an endpoint a pull request could name. The key is only ever read from ANTHROPIC_API_KEY.'),
     maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
     timeoutSec: z.number().positive().default(600).describe('Time limit of one request.'),
     prices: z
