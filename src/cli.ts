@@ -75,6 +75,10 @@ export function buildProgram(done: (code: number) => void): Command {
     .description('Autonomous fix loops for test suites: run, triage, repair, verify, commit, report.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .option('--debug', 'on an internal error, print its stack (also FIXLOOP_DEBUG=1)')
+    .hook('preAction', (command) => {
+      if (command.opts().debug) process.env.FIXLOOP_DEBUG = '1';
+    })
     .helpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
     .exitOverride()

@@ -15,6 +15,16 @@ import { describe } from './describe.js';
 
 export const EXIT = { green: 0, failing: 1, usage: 2, blocked: 3, interrupted: 130 } as const;
 
+type Interruption = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'EPIPE';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** 128 + the signal's number, as shells report a process a signal ended; a closed pipe as SIGPIPE would. */
+const INTERRUPTIONS: Record<Interruption, { code: number; said: string }> = {
+  SIGINT: { code: 130, said: 'interrupted' },
+  SIGTERM: { code: 143, said: 'terminated (SIGTERM)' },
+  SIGHUP: { code: 129, said: 'hung up (SIGHUP)' },
+  EPIPE: { code: 141, said: 'output closed (EPIPE)' },
+};
+
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.status === 'error') return EXIT.usage;
   return summary.status === 'green' ? 0 : summary.status === 'blocked' ? 3 : summary.status === 'interrupted' ? 130 : 1;
@@ -33,12 +43,35 @@ export interface RunFlags {
 
 export async function runCommand(flags: RunFlags): Promise<{ code: number; summary?: RunSummary }> {
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\nfixloop: interrupted; finishing the current step and writing the report (Ctrl-C again to force)\n');
+  // One way out for every interruption: the loop is aborted, finishes or rolls back its step,
+  // writes its reports and releases the lock, worktree and children; the exit code says why.
+  let stoppedBy: Interruption | undefined;
+  const interrupt = (why: Interruption) => {
+    if (stoppedBy) return;
+    stoppedBy = why;
+    say(`\nfixloop: ${INTERRUPTIONS[why].said}; finishing the current step and writing the report${why === 'SIGINT' ? ' (Ctrl-C again to force)' : ''}\n`);
     controller.abort();
-    process.once('SIGINT', () => process.exit(EXIT.interrupted));
+    if (why !== 'EPIPE') process.once(why, () => process.exit(INTERRUPTIONS[why].code));
   };
-  process.once('SIGINT', onSigint);
+  const onSignal = (signal: NodeJS.Signals) => interrupt(signal as Interruption);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  // `fixloop run --json | head -1`: the reader is gone; stop writing, and stop the run the same way.
+  const closed = new Set<NodeJS.WriteStream>();
+  const onPipeError = (stream: NodeJS.WriteStream) => (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') return;
+    closed.add(stream);
+    interrupt('EPIPE');
+  };
+  const onStdoutError = onPipeError(process.stdout);
+  const onStderrError = onPipeError(process.stderr);
+  process.stdout.on('error', onStdoutError);
+  process.stderr.on('error', onStderrError);
+  const say = (text: string) => {
+    if (!closed.has(process.stderr)) process.stderr.write(text);
+  };
+  const print = (text: string) => {
+    if (!closed.has(process.stdout)) process.stdout.write(text);
+  };
   const approver = flags.supervised ? terminalApprover() : undefined;
   const colours = coloursFor(process.stderr);
   const loop = createLoop({ cwd: flags.cwd, policyFile: flags.policy, maxIterations: flags.maxIterations, signal: controller.signal, worktree: flags.worktree, llm: flags.llm, approver, resume: flags.resume || undefined });
@@ -48,23 +81,25 @@ export async function runCommand(flags: RunFlags): Promise<{ code: number; summa
     progress?.start();
     try {
       for await (const event of loop.run()) {
-        if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+        if (flags.json) print(`${JSON.stringify(event)}\n`);
         if (event.type === 'run:start' || event.type === 'run:resume') progress?.setMaxIterations(event.maxIterations);
         // Test names and model text inside the event reach the terminal without their escape sequences.
         const shown = stripControlDeep(event);
         const line = describe(shown, colours);
         if (progress) progress.line(line, shown);
-        else if (line !== undefined) process.stderr.write(`${line}\n`);
+        else if (line !== undefined) say(`${line}\n`);
       }
     } finally {
       progress?.stop();
     }
     const summary = await loop.result;
-    return { code: exitCodeFor(summary), summary };
+    return { code: stoppedBy ? INTERRUPTIONS[stoppedBy].code : exitCodeFor(summary), summary };
   } catch (err) {
-    return { code: reportError(err) };
+    return { code: stoppedBy ? INTERRUPTIONS[stoppedBy].code : reportError(err) };
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.stdout.off('error', onStdoutError);
+    process.stderr.off('error', onStderrError);
     approver?.close();
   }
 }
@@ -78,7 +113,10 @@ export function reportError(err: unknown): number {
     process.stderr.write(`fixloop: ${err.message}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`fixloop: internal error: ${(err as Error).stack ?? String(err)}\n`);
+  // A crash is a bug of fixloop's: one line for the user, the stack for whoever reports it.
+  const debug = process.env.FIXLOOP_DEBUG === '1';
+  const message = err instanceof Error ? (debug ? (err.stack ?? err.message) : err.message.split('\n')[0]) : String(err);
+  process.stderr.write(`fixloop: internal error: ${message}${debug ? '' : ' (run again with --debug for the stack)'}\n`);
   return EXIT.failing;
 }
 

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,41 @@ describe('fixloop run', () => {
     expect(stderr).toContain('run ended: interrupted (interrupted)');
     expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
     expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+  });
+
+  it.each([
+    ['SIGTERM', 143, 'fixloop: terminated (SIGTERM); finishing the current step and writing the report'],
+    ['SIGHUP', 129, 'fixloop: hung up (SIGHUP); finishing the current step and writing the report'],
+  ] as const)('exits %s → %i the same way: reports written, no worktree, lock or branch left', async (signal, exit, said) => {
+    const repo = demoRepo();
+    const child = spawn(process.execPath, [BIN, 'run'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('candidate ') && !child.killed) child.kill(signal);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(exit);
+    expect(stderr).toContain(said);
+    expect(stderr).toContain('run ended: interrupted (interrupted)');
+    expect(stderr).toMatch(/reports: .*\.fixloop\/runs\//);
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+  });
+
+  it('stops cleanly when its reader goes away (`fixloop run --json | head -1`): exit 141, nothing left behind', async () => {
+    const repo = demoRepo();
+    const child = spawn(process.execPath, [BIN, 'run', '--json'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(141);
+    expect(stderr).toContain('fixloop: output closed (EPIPE); finishing the current step and writing the report');
+    expect(stderr).not.toContain('    at ');
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
   });
 
   it('exits 2 outside a git repository', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main, reportError } from '../../src/cli.js';
 
 const README = readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../README.md'), 'utf8');
 
@@ -63,5 +63,19 @@ describe('the README says only what the CLI does', () => {
       const help = (await cli(['help', command])).stdout;
       for (const [flag] of rest.matchAll(/--[\w-]+/g)) expect(help, `${command} ${flag}`).toMatch(new RegExp(`^  (-\\w, )?${flag}\\b`, 'm'));
     }
+  });
+});
+
+describe('an internal error', () => {
+  it('is one line with the way to the stack, and the stack under --debug (FIXLOOP_DEBUG=1)', () => {
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    expect(reportError(new Error('boom\nsecond line'))).toBe(1);
+    expect(stderr).toBe('fixloop: internal error: boom (run again with --debug for the stack)\n');
+    stderr = '';
+    vi.stubEnv('FIXLOOP_DEBUG', '1');
+    reportError(new Error('boom'));
+    vi.unstubAllEnvs();
+    expect(stderr).toMatch(/^fixloop: internal error: Error: boom\n    at /);
   });
 });
