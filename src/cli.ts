@@ -1,25 +1,33 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { prepareDemoRepo } from './demo.js';
-import { InitError, initPolicy } from './init.js';
+import { checkPolicy, InitError, initPolicy } from './init/index.js';
 import { terminalApprover } from './supervise.js';
 import { TerminalProgress } from './progress.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLoop, LoopError, runStatus } from './loop/index.js';
 import type { LoopEvent, RunSummary } from './model.js';
-import { PolicyError } from './policy/index.js';
+import { loadPolicy, parsePolicy, PolicyError, type SuiteConfig } from './policy/index.js';
 import { RepoError, formatTotals, repoRoot } from './vcs/index.js';
 
 const USAGE = `Usage: fixloop <command> [options]
 
 Commands:
-  init [--force]   detect the test runners and write a starting loop.policy.json
+  init [--force] [--check]
+                   detect the test suites (package manager, scripts, workspaces, vitest/jest/mocha
+                   configs, pytest) and write a starting loop.policy.json, saying what it found and why
   run              run the fix loop in the current git repository
   resume           continue the last run that did not end (killed, crashed): same branch, journal and budgets
   status           the current or last run: state, iteration, problems, fixes, tests
   report [--run ID]  print a run's summary report (default: the last run)
   demo             copy the bundled demo app to a temporary repository and repair it
+
+Options for init:
+  --force               replace an existing loop.policy.json
+  --check               run each suite once and say whether it works (tests run, or what blocked it);
+                        without --force an existing loop.policy.json is checked, not rewritten.
+                        Exit 0 when every suite ran tests, 3 when one could not
 
 Options for run:
   --policy FILE         policy file (default ./loop.policy.json, else derived from package.json)
@@ -67,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         worktree: { type: 'boolean', default: false },
         record: { type: 'string' },
         force: { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
         supervised: { type: 'boolean', default: false },
         replay: { type: 'string' },
         run: { type: 'string' },
@@ -110,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'resume':
       return (await runCommand({ ...flags, resume: true })).code;
     case 'init':
-      return initCommand(flags.cwd, values.force);
+      return initCommand(flags.cwd, values.force, values.check);
     case 'status':
       return statusCommand(flags.cwd, values.run, values.json);
     case 'report':
@@ -253,14 +262,38 @@ function indentTail(tail: string, lines = 15): string {
   return kept.length ? `\n${kept.map((l) => `    | ${l}`).join('\n')}` : '';
 }
 
-async function initCommand(cwd: string, force: boolean): Promise<number> {
+async function initCommand(cwd: string, force: boolean, check: boolean): Promise<number> {
   try {
-    const { file, policy, notes } = initPolicy(await repoRoot(cwd).catch(() => cwd), { force });
-    process.stderr.write(`${notes.map((n) => `found ${n}`).join('\n')}\nwrote ${file}\n`);
-    process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
-    return 0;
+    const root = await repoRoot(cwd).catch(() => cwd);
+    let suites: SuiteConfig[];
+    if (check && !force && existsSync(path.join(root, 'loop.policy.json'))) {
+      suites = loadPolicy(root, 'loop.policy.json').policy.suites;
+      process.stderr.write(`checking the existing ${path.join(root, 'loop.policy.json')} (--force rewrites it)\n`);
+    } else {
+      const { file, policy, notes } = initPolicy(root, { force });
+      process.stderr.write(`${notes.join('\n')}\nwrote ${file}\n`);
+      process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+      if (!check) return 0;
+      suites = parsePolicy(policy, file).suites;
+    }
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await checkPolicy(root, suites, {
+        signal: controller.signal,
+        onSuite: (c) => process.stderr.write(`check ${c.ok ? 'ok' : 'FAILED'} "${c.suite}": ${c.line}\n`),
+      });
+      process.stderr.write(result.ok ? 'the policy works: every suite ran\n' : 'the policy does not work yet: fix the suites above in loop.policy.json\n');
+      return result.ok ? 0 : EXIT.blocked;
+    } catch (err) {
+      if (controller.signal.aborted) return EXIT.interrupted;
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   } catch (err) {
-    if (err instanceof InitError) {
+    if (err instanceof InitError || err instanceof PolicyError) {
       process.stderr.write(`fixloop: ${err.message}\n`);
       return EXIT.usage;
     }

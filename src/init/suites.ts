@@ -1,0 +1,154 @@
+// The suites of one package: its test scripts (split into setup steps and the runner), and the
+// runners its config files name that no script runs.
+import path from 'node:path';
+import { readJson, scriptsOf } from './files.js';
+import { configuredCommand, configuredRunners } from './js-config.js';
+import { runScript, type PackageManager } from './package-manager.js';
+import { checkOnly, classify, expandScript, runnable, type Classified, type RunnerFormat, type Step } from './scripts.js';
+
+export interface FoundSuite {
+  name: string;
+  command: string;
+  format: RunnerFormat | 'exit-code';
+  timeoutSec: number;
+  cwd?: string;
+  setup?: string[];
+  /** Equal for suites that run the same tests: the directory and the runner's own words. */
+  key: string;
+  /** Where it was found, for `init`'s output. */
+  from: string;
+}
+
+export interface PackageFindings {
+  suites: FoundSuite[];
+  /** What was skipped, and why. */
+  skipped: string[];
+  /** The script that runs the tests of the workspace packages (`pnpm -r test`, `turbo run test`). */
+  recursive?: string;
+}
+
+export interface PackageContext {
+  root: string;
+  pm: PackageManager;
+  /** The package's directory relative to the root; unset for the root itself. */
+  cwd?: string;
+  /** Put before suite names: the package's name in a workspace. */
+  prefix?: string;
+}
+
+/** Options that change how a runner reports or watches, not which tests it runs. */
+const SAME_TESTS = /^(run|--run|--coverage.*|--ci|--silent|--verbose|--color|--no-color|--passWithNoTests|--reporter(=.*)?)$/;
+
+function suiteKey(cwd: string | undefined, step: Step, runner: Classified): string {
+  const args = step.words.slice(runner.at + 1).filter((w) => !SAME_TESTS.test(w));
+  return [cwd ?? '.', runner.format, ...args].join(' ');
+}
+
+function named(ctx: PackageContext, name: string): string {
+  return ctx.prefix ? (name === 'test' ? ctx.prefix : `${ctx.prefix}:${name}`) : name;
+}
+
+function fromScript(name: string, script: string): string {
+  return `package.json script "${name}": ${JSON.stringify(script)}`;
+}
+
+/** The suites one test script gives, or why it gives none. */
+function scriptSuites(name: string, scripts: Record<string, string>, ctx: PackageContext, out: PackageFindings): void {
+  const script = scripts[name];
+  const base = name === 'test' ? 'test' : name.replace(/^test[:-]/, '');
+  const dir = path.join(ctx.root, ctx.cwd ?? '');
+  const dirs = [dir, ctx.root];
+  const whole = { name: named(ctx, base), command: runScript(ctx.pm, name), timeoutSec: 600, cwd: ctx.cwd, key: `${ctx.cwd ?? '.'} script ${name}` };
+  const expanded = expandScript(name, scripts);
+  if ('unsplittable' in expanded) {
+    out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, kept whole: ${expanded.unsplittable}; judged by exit code` });
+    return;
+  }
+  const steps = expanded.steps;
+  const kinds = steps.map((s) => classify(s.words));
+  if (kinds.some((k) => k?.format === 'recursive')) {
+    out.recursive ??= fromScript(name, script);
+    return;
+  }
+  const runners = kinds.flatMap((k, i) => (k ? [i] : []));
+  if (runners.length === 0) {
+    out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, no test runner in it; judged by exit code` });
+    return;
+  }
+  if (runners.some((i) => kinds[i]!.watch)) {
+    out.skipped.push(`${fromScript(name, script)}: watch mode`);
+    return;
+  }
+  const skippedSteps = new Set<number>();
+  steps.forEach((s, i) => {
+    const why = !kinds[i] && i < runners[runners.length - 1] ? checkOnly(s.words) : undefined;
+    if (why) {
+      skippedSteps.add(i);
+      out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${why}, the tests do not need it`);
+    }
+  });
+  runners.forEach((at, n) => {
+    const runner = kinds[at]!;
+    const before = steps.slice(0, at).filter((_, i) => !kinds[i] && !skippedSteps.has(i));
+    const setup = before.map((s) => runnable(s, dirs, ctx.pm));
+    // A script that is just the runner is run as the script: what the user runs, and the
+    // runner's arguments appended to it reach the runner.
+    const command = steps.length === 1 && steps[0].whole ? runScript(ctx.pm, steps[0].script) : runnable(steps[at], dirs, ctx.pm);
+    const alias = steps[at].script !== name ? ` (via script "${steps[at].script}")` : '';
+    out.suites.push({
+      name: named(ctx, n === 0 ? base : `${base}-${runner.format}`),
+      command,
+      format: runner.format as RunnerFormat,
+      timeoutSec: runner.format === 'pytest' ? 900 : 600,
+      ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
+      ...(setup.length ? { setup } : {}),
+      key: suiteKey(ctx.cwd, steps[at], runner),
+      from: `${fromScript(name, script)}${alias}`,
+    });
+  });
+  for (const s of steps.slice(runners[runners.length - 1] + 1)) {
+    out.skipped.push(
+      `\`${s.quoted.join(' ')}\` after the runner in script "${name}": not a test runner; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`,
+    );
+  }
+}
+
+/** The suites of the package in `ctx.cwd` (the root when unset). */
+export function detectPackage(ctx: PackageContext): PackageFindings {
+  const dir = path.join(ctx.root, ctx.cwd ?? '');
+  const pkg = readJson(path.join(dir, 'package.json'));
+  const scripts = scriptsOf(pkg);
+  const out: PackageFindings = { suites: [], skipped: [] };
+  const names = Object.keys(scripts).filter((n) => n === 'test' || n.startsWith('test:'));
+  for (const name of names.sort((a, b) => Number(b === 'test') - Number(a === 'test'))) {
+    if (/no test specified/.test(scripts[name])) out.skipped.push(`${fromScript(name, scripts[name])}: npm's placeholder`);
+    else scriptSuites(name, scripts, ctx, out);
+  }
+  for (const config of configuredRunners(dir, pkg)) {
+    if (out.suites.some((s) => s.format === config.format) || out.recursive) continue;
+    const words = configuredCommand(config.format);
+    const name = out.suites.some((s) => s.name === named(ctx, 'test')) ? config.format : 'test';
+    out.suites.push({
+      name: named(ctx, name),
+      command: runnable({ words, quoted: words }, [dir, ctx.root], ctx.pm),
+      format: config.format,
+      timeoutSec: 600,
+      ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
+      key: [ctx.cwd ?? '.', config.format].join(' '),
+      from: `${config.from}, no test script runs ${config.format}`,
+    });
+  }
+  for (const s of out.suites) if (!s.cwd) delete s.cwd;
+  return out;
+}
+
+/** Whether a root suite's runner runs the tests of the workspace packages too. */
+export function coversProjects(root: string, suites: FoundSuite[]): string | undefined {
+  const pkg = readJson(path.join(root, 'package.json'));
+  const config = configuredRunners(root, pkg).find((c) => c.projects && suites.some((s) => s.format === c.format));
+  if (config) return `${config.from} names the projects: the root ${config.format} runs them all`;
+  const jestProjects = suites.find((s) => s.format === 'jest' && /--projects(\s|=)/.test(s.from));
+  if (jestProjects) return `jest --projects in the root: it runs them all`;
+  const runner = suites.find((s) => s.format === 'vitest' || s.format === 'jest' || s.format === 'node-test');
+  return runner ? `the root suite "${runner.name}" (${runner.format}) finds the test files under every package` : undefined;
+}
