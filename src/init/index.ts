@@ -35,6 +35,12 @@ function describe(s: FoundSuite): string {
   return `suite "${s.name}": \`${s.command}\`${where} → ${s.format}, from ${s.from}${setup}`;
 }
 
+function unique(name: string, taken: FoundSuite[]): string {
+  let candidate = name;
+  for (let n = 2; taken.some((t) => t.name === candidate); n++) candidate = `${name}-${n}`;
+  return candidate;
+}
+
 /** The suites a project's files describe, with what was found, skipped and why. */
 export function detectSuites(root: string): { suites: Suite[]; notes: string[] } {
   const pm = detectPackageManager(root);
@@ -67,8 +73,8 @@ export function detectSuites(root: string): { suites: Suite[]; notes: string[] }
   const suites: FoundSuite[] = [];
   for (const s of found) {
     const same = suites.find((t) => t.key === s.key);
-    if (same) skipped.push(`${s.from}: same tests as suite "${same.name}"`);
-    else suites.push(s);
+    if (same) skipped.push(`${s.cwd ? `${s.cwd}: ` : ''}${s.from}: same tests as suite "${same.name}"`);
+    else suites.push({ ...s, name: unique(s.name, suites) });
   }
   notes.push(...suites.map(describe), ...skipped.map((s) => `skipped ${s}`));
   return { suites: suites.map(({ key: _key, from: _from, ...suite }) => suite), notes };

@@ -27,7 +27,7 @@ export function detectPackageManager(root: string): PackageManager {
   const declared = typeof field === 'string' ? /^(npm|pnpm|yarn|bun)@(\d+)/.exec(field) : null;
   if (declared) {
     const name = declared[1] as PackageManagerName;
-    const pm: PackageManager = { name, from: `packageManager "${field}"` };
+    const pm: PackageManager = { name, from: `packageManager "${(field as string).split('+')[0]}"` };
     if (name === 'yarn') pm.yarn = Number(declared[2]) >= 2 ? 'berry' : 'classic';
     return pm;
   }

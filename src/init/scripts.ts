@@ -16,7 +16,7 @@ export interface Step {
   quoted: string[];
   /** The script the command is written in (after following `npm run x`). */
   script: string;
-  /** That script is this one command, with nothing appended to it by the caller. */
+  /** The script is this one command, with nothing appended by its caller: running the script runs it. */
   whole: boolean;
 }
 
@@ -90,7 +90,7 @@ export function expandScript(name: string, scripts: Record<string, string>, dept
         whole: false,
       };
     }
-    steps.push(...inner.steps.map((s) => (chain.length === 1 ? s : { ...s, whole: false })));
+    steps.push(...inner.steps);
   }
   return { steps };
 }
@@ -120,6 +120,8 @@ export interface Classified {
   /** Index of the runner's word. */
   at: number;
   watch: boolean;
+  /** Benchmarks (`vitest bench`), not tests. */
+  bench?: boolean;
 }
 
 const RECURSIVE: RegExp[] = [
@@ -137,7 +139,7 @@ export function classify(words: string[]): Classified | undefined {
   const has = (...flags: string[]): boolean => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
   const line = words.slice(at).join(' ');
   if (RECURSIVE.some((pattern) => pattern.test(line))) return { format: 'recursive', at, watch: false };
-  if (program === 'vitest') return { format: 'vitest', at, watch: args[0] === 'watch' || args[0] === 'dev' || has('--watch', '-w') };
+  if (program === 'vitest') return { format: 'vitest', at, watch: args[0] === 'watch' || args[0] === 'dev' || has('--watch', '-w'), bench: args[0] === 'bench' };
   if (program === 'jest') return { format: 'jest', at, watch: has('--watch', '--watchAll') };
   if (program === 'mocha' || program === '_mocha') return { format: 'mocha', at, watch: has('--watch', '-w') };
   if (program === 'node' && args.includes('--test')) return { format: 'node-test', at, watch: has('--watch') };

@@ -56,15 +56,10 @@ function fromScript(name: string, script: string): string {
 function scriptSuites(name: string, scripts: Record<string, string>, ctx: PackageContext, out: PackageFindings): void {
   const script = scripts[name];
   const base = name === 'test' ? 'test' : name.replace(/^test[:-]/, '');
-  const dir = path.join(ctx.root, ctx.cwd ?? '');
-  const dirs = [dir, ctx.root];
+  const dirs = [path.join(ctx.root, ctx.cwd ?? ''), ctx.root];
   const whole = { name: named(ctx, base), command: runScript(ctx.pm, name), timeoutSec: 600, cwd: ctx.cwd, key: `${ctx.cwd ?? '.'} script ${name}` };
   const expanded = expandScript(name, scripts);
-  if ('unsplittable' in expanded) {
-    out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, kept whole: ${expanded.unsplittable}; judged by exit code` });
-    return;
-  }
-  const steps = expanded.steps;
+  const steps = 'steps' in expanded ? expanded.steps : [];
   const kinds = steps.map((s) => classify(s.words));
   if (kinds.some((k) => k?.format === 'recursive')) {
     out.recursive ??= fromScript(name, script);
@@ -72,11 +67,16 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
   }
   const runners = kinds.flatMap((k, i) => (k ? [i] : []));
   if (runners.length === 0) {
-    out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, no test runner in it; judged by exit code` });
+    const why = 'unsplittable' in expanded ? `kept whole: ${expanded.unsplittable}` : 'no test runner in it';
+    // The project's own `test` script is what "the tests pass" means to it; a `test:x` without a
+    // runner is most often a lint, type or package check, which the loop does not repair.
+    if (name === 'test') out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, ${why}; judged by exit code` });
+    else out.skipped.push(`${fromScript(name, script)}: ${why}; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`);
     return;
   }
-  if (runners.some((i) => kinds[i]!.watch)) {
-    out.skipped.push(`${fromScript(name, script)}: watch mode`);
+  const unwanted = runners.find((i) => kinds[i]!.watch || kinds[i]!.bench);
+  if (unwanted !== undefined) {
+    out.skipped.push(`${fromScript(name, script)}: ${kinds[unwanted]!.watch ? 'watch mode' : 'benchmarks, not tests'}`);
     return;
   }
   const skippedSteps = new Set<number>();
@@ -89,21 +89,25 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
   });
   runners.forEach((at, n) => {
     const runner = kinds[at]!;
-    const before = steps.slice(0, at).filter((_, i) => !kinds[i] && !skippedSteps.has(i));
-    const setup = before.map((s) => runnable(s, dirs, ctx.pm));
+    const step = steps[at];
+    const setup = steps
+      .slice(0, at)
+      .filter((_, i) => !kinds[i] && !skippedSteps.has(i))
+      .map((s) => runnable(s, dirs, ctx.pm));
     // A script that is just the runner is run as the script: what the user runs, and the
     // runner's arguments appended to it reach the runner.
-    const command = steps.length === 1 && steps[0].whole ? runScript(ctx.pm, steps[0].script) : runnable(steps[at], dirs, ctx.pm);
-    const alias = steps[at].script !== name ? ` (via script "${steps[at].script}")` : '';
+    const command = step.whole ? runScript(ctx.pm, step.script) : runnable(step, dirs, ctx.pm);
+    // Several runners: each is named after the script it is written in, when that is another one.
+    const own = step.script !== name ? step.script.replace(/^test[:-]/, '') : n === 0 ? base : `${base}-${n + 1}`;
     out.suites.push({
-      name: named(ctx, n === 0 ? base : `${base}-${runner.format}`),
+      name: named(ctx, runners.length === 1 ? base : own),
       command,
       format: runner.format as RunnerFormat,
       timeoutSec: runner.format === 'pytest' ? 900 : 600,
       ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
       ...(setup.length ? { setup } : {}),
-      key: suiteKey(ctx.cwd, steps[at], runner),
-      from: `${fromScript(name, script)}${alias}`,
+      key: suiteKey(ctx.cwd, step, runner),
+      from: `${fromScript(name, script)}${step.script !== name ? ` (via script "${step.script}")` : ''}`,
     });
   });
   for (const s of steps.slice(runners[runners.length - 1] + 1)) {
