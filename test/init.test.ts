@@ -138,6 +138,24 @@ describe('scripts split with a shell parser', () => {
     expect(notes.at(-1)).toBe('skipped package.json script "test:edge": "jest --env @edge-runtime/jest-environment": same tests as suite "edge"');
   });
 
+  it('tests fixloop cannot read one by one (another test script, another runner) are suites of their own, never setup', () => {
+    // nodejs/undici: `npm run test:javascript && npm run test:typescript`, where test:javascript runs borp, then jest.
+    const scripts = {
+      test: 'npm run test:javascript && npm run test:typescript',
+      'test:javascript': 'npm run test:unit && npm run build && npm run test:jest',
+      'test:unit': 'borp -p "test/*.js"',
+      'test:jest': 'jest',
+      'test:typescript': 'tsd',
+      build: 'node build.js',
+    };
+    const { suites } = detectSuites(project({ 'package.json': pkg({ scripts }), 'package-lock.json': '{}' }));
+    expect(suites).toEqual([
+      { name: 'unit', command: 'npm run test:unit', format: 'exit-code', timeoutSec: 600 },
+      { name: 'typescript', command: 'npm run test:typescript', format: 'exit-code', timeoutSec: 600 },
+      { name: 'test', command: 'npm run test:jest', format: 'jest', timeoutSec: 600, setup: ['npm run build'] },
+    ]);
+  });
+
   it('a script a parser cannot split safely is kept whole: judged by exit code when it is `test`, else left out', () => {
     const { suites, notes } = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest --ci || true', 'test:env': 'jest --config $CONFIG' } }) }));
     expect(suites).toEqual([{ name: 'test', command: 'npm test', format: 'exit-code', timeoutSec: 600 }]);
@@ -150,18 +168,30 @@ describe('scripts split with a shell parser', () => {
   it('no duplicate suites: the same runner and tests under two scripts, or a script next to its config', () => {
     const { suites, notes } = detectSuites(
       project({
-        'package.json': pkg({ scripts: { test: 'vitest run', 'test:unit': 'vitest run', 'test:coverage': 'vitest run --coverage', 'test:ci': 'npm run build && vitest --run' }, jest: {} }),
+        'package.json': pkg({
+          scripts: {
+            test: 'vitest run',
+            'test:unit': 'vitest run',
+            'test:coverage': 'vitest run --coverage',
+            'test:ci': 'npm run build && vitest --run',
+            'test:fast': 'vitest run -t fast --tags-filter=!slow',
+            'test:ssr': 'vitest run --config vitest.ssr.config.ts',
+          },
+          jest: {},
+        }),
         'vitest.config.ts': 'export default {}\n',
       }),
     );
     expect(suites).toEqual([
       { name: 'test', command: 'npm test', format: 'vitest', timeoutSec: 600 },
+      { name: 'ssr', command: 'npm run test:ssr', format: 'vitest', timeoutSec: 600 },
       { name: 'jest', command: 'npx jest', format: 'jest', timeoutSec: 600 },
     ]);
     expect(notes.filter((n) => n.startsWith('skipped'))).toEqual([
       'skipped package.json script "test:unit": "vitest run": same tests as suite "test"',
       'skipped package.json script "test:coverage": "vitest run --coverage": same tests as suite "test"',
       'skipped package.json script "test:ci": "npm run build && vitest --run": same tests as suite "test"',
+      'skipped package.json script "test:fast": "vitest run -t fast --tags-filter=!slow": same tests as suite "test"',
     ]);
   });
 });

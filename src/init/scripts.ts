@@ -163,6 +163,24 @@ export function checkOnly(words: string[]): string | undefined {
   return script && CHECK_SCRIPT.test(script) ? `script "${script}" checks the code` : undefined;
 }
 
+/** Test runners fixloop has no adapter for: run as suites of their own, judged by exit code. */
+const OTHER_RUNNERS = /^(borp|tap|ava|karma|playwright|cypress|uvu|tsd|jasmine|tstyche|wdio|nightwatch|testcafe|lab|tape|zora|qunit)$/;
+
+/**
+ * The name of the tests a command runs when it runs tests fixloop cannot read one by one (a
+ * `test:x` script of this package, another runner), or undefined: such a command is a suite of
+ * its own, never a setup step, since a failing test is not a broken build.
+ */
+export function otherTests(words: string[]): string | undefined {
+  const at = programAt(words);
+  const program = path.basename(words[at] ?? '');
+  const call = scriptCall(words.slice(at).join(' '));
+  const script = call?.script ?? ((words[at] === 'pnpm' || words[at] === 'yarn') && words[at + 1] ? words[at + 1] : undefined);
+  if (script && /(^|[:-])test([:-]|$)/.test(script)) return script.replace(/^test[:-]/, '');
+  if (OTHER_RUNNERS.test(program) || ((program === 'ng' || program === 'bun') && words[at + 1] === 'test')) return program;
+  return undefined;
+}
+
 /** Programs found on PATH rather than in node_modules/.bin. */
 const SYSTEM = new Set(['node', 'npm', 'npx', 'pnpm', 'yarn', 'bun', 'bunx', 'corepack', 'deno', 'sh', 'bash', 'env', 'echo', 'rm', 'cp', 'mv', 'mkdir', 'cd', 'cat', 'make', 'true', 'false', 'test', 'exit', 'git', 'docker', 'go', 'cargo', 'pytest', 'python', 'python3', 'pip', 'uv', 'poetry', 'tox']);
 /** Programs of npm packages, written with the manager's runner even when node_modules is not installed yet. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readJson, scriptsOf } from './files.js';
 import { configuredCommand, configuredRunners } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
-import { checkOnly, classify, expandScript, runnable, type Classified, type RunnerFormat, type Step } from './scripts.js';
+import { checkOnly, classify, expandScript, otherTests, runnable, type Classified, type RunnerFormat, type Step } from './scripts.js';
 
 export interface FoundSuite {
   name: string;
@@ -36,12 +36,30 @@ export interface PackageContext {
   prefix?: string;
 }
 
-/** Options that change how a runner reports or watches, not which tests it runs. */
-const SAME_TESTS = /^(run|--run|--coverage.*|--ci|--silent|--verbose|--color|--no-color|--passWithNoTests|--reporter(=.*)?)$/;
+/** Options that choose a different set of tests or a different setup: suites that differ in them are different suites. */
+const IDENTITY = /^(--config|-c|--project|--projects|--selectProjects|--root|-r|--dir|--env|--environment|--testEnvironment|--workspace|--spec|--require|--import|--experimental-loader|--loader|-m|-k|--rootdir)$/;
+/** Options that take a value, among those that do not change which tests exist (filters, reporters, workers). */
+const WITH_VALUE = /^(-t|--testNamePattern|--grep|-g|--fgrep|--tags-filter|--reporter|--shard|--maxWorkers|-w|--bail|--timeout|--retry|--testTimeout|--pool|--outputFile|--coverage\.\w+|--test-name-pattern|--test-concurrency)$/;
 
+/**
+ * What makes two suites the same tests: the directory, the runner, the options that pick a config,
+ * project or environment, and the paths it names. Filters (`-t`, `--tags-filter`), coverage,
+ * reporters and `run` do not: a `test:fast` or `test:coverage` next to `test` runs no tests of its own.
+ */
 function suiteKey(cwd: string | undefined, step: Step, runner: Classified): string {
-  const args = step.words.slice(runner.at + 1).filter((w) => !SAME_TESTS.test(w));
-  return [cwd ?? '.', runner.format, ...args].join(' ');
+  const args = step.words.slice(runner.at + 1);
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (!args[i].startsWith('-')) {
+      if (!(i === 0 && args[i] === 'run')) kept.push(args[i]);
+    } else if (IDENTITY.test(flag)) {
+      kept.push(inline !== undefined ? args[i] : `${flag}=${args[++i] ?? ''}`);
+    } else if (inline === undefined && WITH_VALUE.test(flag) && i + 1 < args.length && !args[i + 1].startsWith('-')) {
+      i++;
+    }
+  }
+  return [cwd ?? '.', runner.format, ...kept].join(' ');
 }
 
 function named(ctx: PackageContext, name: string): string {
@@ -79,12 +97,26 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     out.skipped.push(`${fromScript(name, script)}: ${kinds[unwanted]!.watch ? 'watch mode' : 'benchmarks, not tests'}`);
     return;
   }
-  const skippedSteps = new Set<number>();
+  // Before the last runner: lint and type checks are left out, other tests are suites of their
+  // own; what is left prepares the runner's tests (a build) and is its setup.
+  const notSetup = new Set<number>();
   steps.forEach((s, i) => {
-    const why = !kinds[i] && i < runners[runners.length - 1] ? checkOnly(s.words) : undefined;
-    if (why) {
-      skippedSteps.add(i);
-      out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${why}, the tests do not need it`);
+    if (kinds[i]) return;
+    const tests = otherTests(s.words);
+    const check = i < runners[runners.length - 1] && !tests ? checkOnly(s.words) : undefined;
+    if (tests) {
+      notSetup.add(i);
+      out.suites.push({
+        ...whole,
+        name: named(ctx, tests === 'test' ? `${base}-${i + 1}` : tests),
+        command: runnable(s, dirs, ctx.pm),
+        format: 'exit-code',
+        key: `${ctx.cwd ?? '.'} ${s.words.join(' ')}`,
+        from: `${fromScript(name, script)}, tests fixloop has no adapter for; judged by exit code`,
+      });
+    } else if (check) {
+      notSetup.add(i);
+      out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${check}, the tests do not need it`);
     }
   });
   runners.forEach((at, n) => {
@@ -92,7 +124,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     const step = steps[at];
     const setup = steps
       .slice(0, at)
-      .filter((_, i) => !kinds[i] && !skippedSteps.has(i))
+      .filter((_, i) => !kinds[i] && !notSetup.has(i))
       .map((s) => runnable(s, dirs, ctx.pm));
     // A script that is just the runner is run as the script: what the user runs, and the
     // runner's arguments appended to it reach the runner.
@@ -111,6 +143,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     });
   });
   for (const s of steps.slice(runners[runners.length - 1] + 1)) {
+    if (otherTests(s.words)) continue;
     out.skipped.push(
       `\`${s.quoted.join(' ')}\` after the runner in script "${name}": not a test runner; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`,
     );
