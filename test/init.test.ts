@@ -94,6 +94,19 @@ describe('scripts split with a shell parser', () => {
     ]);
   });
 
+  it('a pretest hook the manager would run before `test` is setup when the suite runs something else; a lint hook is left out', () => {
+    const scripts = { pretest: 'npm run build', test: 'tsc -p test && node --test', build: 'tsc' };
+    expect(suitesOf({ 'package.json': pkg({ scripts }) })).toEqual([
+      { name: 'test', command: 'node --test', format: 'node-test', timeoutSec: 600, setup: ['npm run pretest', 'npx tsc -p test'] },
+    ]);
+    // `npm test` runs the hook itself; Yarn 2+ runs no hooks.
+    expect(suitesOf({ 'package.json': pkg({ scripts: { ...scripts, test: 'jest' } }) })).toEqual([{ name: 'test', command: 'npm test', format: 'jest', timeoutSec: 600 }]);
+    expect(suitesOf({ 'package.json': pkg({ scripts, packageManager: 'yarn@4.5.0' }) })[0].setup).toEqual(['yarn tsc -p test']);
+    const lint = detectSuites(project({ 'package.json': pkg({ scripts: { ...scripts, pretest: 'eslint . && tsc --noEmit' } }) }));
+    expect(lint.suites[0].setup).toEqual(['npx tsc -p test']);
+    expect(lint.notes.at(-1)).toBe('skipped package.json script "pretest": "eslint . && tsc --noEmit": eslint checks the code, tsc --noEmit only type-checks, the tests do not need it');
+  });
+
   it('a script that is only the runner (behind cross-env or another script) runs as the script', () => {
     expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'cross-env NODE_ENV=test jest' } }), 'yarn.lock': '' })).toEqual([
       { name: 'test', command: 'yarn test', format: 'jest', timeoutSec: 600 },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readJson, scriptsOf } from './files.js';
 import { configuredCommand, configuredRunners } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
-import { checkOnly, classify, expandScript, otherTests, runnable, type Classified, type RunnerFormat, type Step } from './scripts.js';
+import { checkOnly, classify, expandScript, otherTests, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
 
 export interface FoundSuite {
   name: string;
@@ -70,6 +70,22 @@ function fromScript(name: string, script: string): string {
   return `package.json script "${name}": ${JSON.stringify(script)}`;
 }
 
+/**
+ * The `pre<name>` script the package manager would run before the script (npm, pnpm, Yarn 1 and
+ * bun run such hooks; Yarn 2+ does not), as a setup step; lint and type checks are left out.
+ */
+function preHook(name: string, scripts: Record<string, string>, pm: PackageManager, out: PackageFindings): string | undefined {
+  const pre = `pre${name}`;
+  if (!Object.hasOwn(scripts, pre) || pm.yarn === 'berry') return undefined;
+  const chain = splitChain(scripts[pre]);
+  const whys = typeof chain === 'string' ? [] : chain.map((c) => checkOnly(c.words));
+  if (whys.length && whys.every(Boolean)) {
+    out.skipped.push(`${fromScript(pre, scripts[pre])}: ${whys.join(', ')}, the tests do not need it`);
+    return undefined;
+  }
+  return runScript(pm, pre);
+}
+
 /** The suites one test script gives, or why it gives none. */
 function scriptSuites(name: string, scripts: Record<string, string>, ctx: PackageContext, out: PackageFindings): void {
   const script = scripts[name];
@@ -119,6 +135,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
       out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${check}, the tests do not need it`);
     }
   });
+  const hook = preHook(name, scripts, ctx.pm, out);
   runners.forEach((at, n) => {
     const runner = kinds[at]!;
     const step = steps[at];
@@ -129,6 +146,8 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     // A script that is just the runner is run as the script: what the user runs, and the
     // runner's arguments appended to it reach the runner.
     const command = step.whole ? runScript(ctx.pm, step.script) : runnable(step, dirs, ctx.pm);
+    // The manager runs `pretest` before `test` only: a suite that runs something else runs it first.
+    if (hook && command !== runScript(ctx.pm, name)) setup.unshift(hook);
     // Several runners: each is named after the script it is written in, when that is another one.
     const own = step.script !== name ? step.script.replace(/^test[:-]/, '') : n === 0 ? base : `${base}-${n + 1}`;
     out.suites.push({
