@@ -86,6 +86,38 @@ function preHook(name: string, scripts: Record<string, string>, pm: PackageManag
   return runScript(pm, pre);
 }
 
+/**
+ * The commands of a script that are not its runners. Tests fixloop cannot read one by one are
+ * suites of their own and lint or type checks before the runner are left out; the indexes of
+ * both are returned. What is left prepares the runner's tests (a build): its setup.
+ */
+function otherSteps(name: string, script: string, steps: Step[], kinds: (Classified | undefined)[], ctx: PackageContext, out: PackageFindings): Set<number> {
+  const lastRunner = kinds.findLastIndex((k) => k !== undefined);
+  const base = name === 'test' ? 'test' : name.replace(/^test[:-]/, '');
+  const notSetup = new Set<number>();
+  steps.forEach((s, i) => {
+    if (kinds[i]) return;
+    const tests = otherTests(s.words);
+    const check = i < lastRunner && !tests ? checkOnly(s.words) : undefined;
+    if (tests) {
+      notSetup.add(i);
+      out.suites.push({
+        name: named(ctx, tests === 'test' ? `${base}-${i + 1}` : tests),
+        command: runnable(s, [path.join(ctx.root, ctx.cwd ?? ''), ctx.root], ctx.pm),
+        format: 'exit-code',
+        timeoutSec: 600,
+        cwd: ctx.cwd,
+        key: `${ctx.cwd ?? '.'} ${s.words.join(' ')}`,
+        from: `${fromScript(name, script)}, tests fixloop has no adapter for; judged by exit code`,
+      });
+    } else if (check) {
+      notSetup.add(i);
+      out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${check}, the tests do not need it`);
+    }
+  });
+  return notSetup;
+}
+
 /** The suites one test script gives, or why it gives none. */
 function scriptSuites(name: string, scripts: Record<string, string>, ctx: PackageContext, out: PackageFindings): void {
   const script = scripts[name];
@@ -113,28 +145,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     out.skipped.push(`${fromScript(name, script)}: ${kinds[unwanted]!.watch ? 'watch mode' : 'benchmarks, not tests'}`);
     return;
   }
-  // Before the last runner: lint and type checks are left out, other tests are suites of their
-  // own; what is left prepares the runner's tests (a build) and is its setup.
-  const notSetup = new Set<number>();
-  steps.forEach((s, i) => {
-    if (kinds[i]) return;
-    const tests = otherTests(s.words);
-    const check = i < runners[runners.length - 1] && !tests ? checkOnly(s.words) : undefined;
-    if (tests) {
-      notSetup.add(i);
-      out.suites.push({
-        ...whole,
-        name: named(ctx, tests === 'test' ? `${base}-${i + 1}` : tests),
-        command: runnable(s, dirs, ctx.pm),
-        format: 'exit-code',
-        key: `${ctx.cwd ?? '.'} ${s.words.join(' ')}`,
-        from: `${fromScript(name, script)}, tests fixloop has no adapter for; judged by exit code`,
-      });
-    } else if (check) {
-      notSetup.add(i);
-      out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${check}, the tests do not need it`);
-    }
-  });
+  const notSetup = otherSteps(name, script, steps, kinds, ctx, out);
   const hook = preHook(name, scripts, ctx.pm, out);
   runners.forEach((at, n) => {
     const runner = kinds[at]!;
