@@ -30,7 +30,7 @@ describe('workspaces', () => {
     );
     expect(suites).toEqual([
       { name: 'acme-cli', command: 'pnpm exec mocha', format: 'mocha', timeoutSec: 600, cwd: 'packages/cli', setup: ['npm run build'] },
-      { name: '@acme/core', command: 'pnpm test', format: 'vitest', timeoutSec: 600, cwd: 'packages/core' },
+      { name: '@acme/core', command: 'pnpm run test', format: 'vitest', timeoutSec: 600, cwd: 'packages/core' },
     ]);
     expect(notes.slice(4)).toEqual([
       'skipped packages/core: package.json script "test:types": "tsc --noEmit": no test runner in it; give it a suite of its own ("format": "exit-code") if the loop should keep it passing',

@@ -75,7 +75,7 @@ describe('package manager', () => {
     const scripts = { test: 'vitest run', 'test:int': 'npm run build && jest -c int.config.js', build: 'tsc' };
     const commands = (lock: string) => suitesOf({ 'package.json': pkg({ scripts }), [lock]: '' }).map((s) => [s.command, s.setup]);
     expect(commands('package-lock.json')).toEqual([['npm test', undefined], ['npx jest -c int.config.js', ['npm run build']]]);
-    expect(commands('pnpm-lock.yaml')).toEqual([['pnpm test', undefined], ['pnpm exec jest -c int.config.js', ['npm run build']]]);
+    expect(commands('pnpm-lock.yaml')).toEqual([['pnpm run test', undefined], ['pnpm exec jest -c int.config.js', ['npm run build']]]);
     expect(commands('yarn.lock')).toEqual([['yarn test', undefined], ['yarn jest -c int.config.js', ['npm run build']]]);
     expect(commands('bun.lock')).toEqual([['bun run test', undefined], ['bunx jest -c int.config.js', ['npm run build']]]);
   });

@@ -38,9 +38,13 @@ export function detectPackageManager(root: string): PackageManager {
   return pm;
 }
 
-/** The command that runs a package.json script; the runners append their arguments to it. */
+/**
+ * The command that runs a package.json script; the runners append their arguments to it. Not
+ * `pnpm test`: pnpm 9 reads options such as `--reporter` after it as its own, pnpm 10 does not;
+ * `pnpm run test` forwards them in both. Not `bun test`: that is bun's own test runner.
+ */
 export function runScript(pm: PackageManager, script: string): string {
-  if (script === 'test' && pm.name !== 'bun') return `${pm.name} test`;
+  if (script === 'test' && (pm.name === 'npm' || pm.name === 'yarn')) return `${pm.name} test`;
   return `${pm.name} run ${script}`;
 }
 

@@ -40,16 +40,15 @@ export function scriptCall(command: string): ScriptCall | undefined {
 }
 
 /**
- * The separator a script call needs before the runner's own arguments. npm forwards arguments to
- * the script only after "--". pnpm's `test` reads pnpm's own options (`--reporter`, `--silent`)
- * up to a "--", which it drops, while `pnpm run x` forwards every word, "--" included (the runner
- * would read what follows it as file filters). yarn and bun forward the words after the
- * script's name. Checked with npm 10, pnpm 9.15, yarn 1.22 and bun 1.4.
+ * The separator a script call needs before the runner's own arguments: npm forwards arguments to
+ * the script only after "--". pnpm 10 (`test` and `run x`), yarn and bun forward the words after
+ * the script's name as they are; pnpm would pass a "--" on to the runner, which reads what
+ * follows it as file filters. (pnpm 9's `pnpm test` read its own options, `--reporter` among
+ * them, up to a "--": `fixloop init` writes `pnpm run test`, the same in both.) Checked with
+ * npm 10, pnpm 9.15 and 10.34, yarn 1.22 and bun 1.4.
  */
 export function npmSeparator(command: string): string {
-  const call = scriptCall(command);
-  const needs = call?.manager === 'npm' || (call?.manager === 'pnpm' && call.length === 2);
-  return needs && !/\s--(\s|$)/.test(command) ? ' --' : '';
+  return scriptCall(command)?.manager === 'npm' && !/\s--(\s|$)/.test(command) ? ' --' : '';
 }
 
 /** The script a script call (`npm test`, `pnpm run x`, `yarn test`, `bun run x`) runs, from package.json in `dir`. */
