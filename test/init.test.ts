@@ -122,13 +122,19 @@ describe('scripts split with a shell parser', () => {
 
   it('leaves out lint and type checks before the runner and commands after it, and says so', () => {
     const { suites, notes } = detectSuites(
-      project({ 'package.json': pkg({ scripts: { lint: 'eslint .', test: 'npm run lint && tsc --noEmit && pnpm build && vitest run && eslint docs', build: 'vite build' } }) }),
+      project({
+        'package.json': pkg({
+          scripts: { lint: 'eslint .', test: 'npm run lint && pnpm test:types && tsc --noEmit && pnpm build && vitest run && eslint docs', build: 'vite build', 'test:types': 'tsgo --noEmit' },
+        }),
+      }),
     );
     expect(suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600, setup: ['pnpm build'] }]);
     expect(notes.slice(2)).toEqual([
       'skipped `npm run lint` before the runner in script "test": script "lint" checks the code, the tests do not need it',
+      'skipped `pnpm test:types` before the runner in script "test": script "test:types" checks the code, the tests do not need it',
       'skipped `tsc --noEmit` before the runner in script "test": tsc --noEmit only type-checks, the tests do not need it',
       'skipped `eslint docs` after the runner in script "test": not a test runner; give it a suite of its own ("format": "exit-code") if the loop should keep it passing',
+      'skipped package.json script "test:types": "tsgo --noEmit": no test runner in it; give it a suite of its own ("format": "exit-code") if the loop should keep it passing',
     ]);
   });
 

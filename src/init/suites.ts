@@ -97,8 +97,8 @@ function otherSteps(name: string, script: string, steps: Step[], kinds: (Classif
   const notSetup = new Set<number>();
   steps.forEach((s, i) => {
     if (kinds[i]) return;
-    const tests = otherTests(s.words);
-    const check = i < lastRunner && !tests ? checkOnly(s.words) : undefined;
+    const check = checkOnly(s.words);
+    const tests = check ? undefined : otherTests(s.words);
     if (tests) {
       notSetup.add(i);
       out.suites.push({
@@ -110,7 +110,7 @@ function otherSteps(name: string, script: string, steps: Step[], kinds: (Classif
         key: `${ctx.cwd ?? '.'} ${s.words.join(' ')}`,
         from: `${fromScript(name, script)}, tests fixloop has no adapter for; judged by exit code`,
       });
-    } else if (check) {
+    } else if (check && i < lastRunner) {
       notSetup.add(i);
       out.skipped.push(`\`${s.quoted.join(' ')}\` before the runner in script "${name}": ${check}, the tests do not need it`);
     }
@@ -173,7 +173,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     });
   });
   for (const s of steps.slice(runners[runners.length - 1] + 1)) {
-    if (otherTests(s.words)) continue;
+    if (!checkOnly(s.words) && otherTests(s.words)) continue;
     out.skipped.push(
       `\`${s.quoted.join(' ')}\` after the runner in script "${name}": not a test runner; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`,
     );
