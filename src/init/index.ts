@@ -29,7 +29,7 @@ export class InitError extends Error {
 
 export type Suite = Pick<FoundSuite, 'name' | 'command' | 'format' | 'timeoutSec' | 'cwd' | 'setup'>;
 
-function describe(s: FoundSuite): string {
+function describeSuite(s: FoundSuite): string {
   const where = s.cwd ? ` in ${s.cwd}` : '';
   const setup = s.setup ? `; setup first: ${s.setup.map((c) => `\`${c}\``).join(', ')}` : '';
   return `suite "${s.name}": \`${s.command}\`${where} → ${s.format}, from ${s.from}${setup}`;
@@ -76,7 +76,7 @@ export function detectSuites(root: string): { suites: Suite[]; notes: string[] }
     if (same) skipped.push(`${s.cwd ? `${s.cwd}: ` : ''}${s.from}: same tests as suite "${same.name}"`);
     else suites.push({ ...s, name: unique(s.name, suites) });
   }
-  notes.push(...suites.map(describe), ...skipped.map((s) => `skipped ${s}`));
+  notes.push(...suites.map(describeSuite), ...skipped.map((s) => `skipped ${s}`));
   return { suites: suites.map(({ key: _key, from: _from, ...suite }) => suite), notes };
 }
 
