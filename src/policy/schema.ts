@@ -18,6 +18,34 @@ export const DEFAULT_PROTECT = [
   'loop.policy.json',
 ];
 
+/** Files that configure a test runner, protected whatever the policy's `protect` says. */
+export const DEFAULT_HARNESS = [
+  '**/vitest.config.*',
+  '**/vitest.workspace.*',
+  '**/vitest.projects.*',
+  '**/vite.config.*',
+  '**/jest.config.*',
+  '**/jest.setup.*',
+  '**/jest.preset.*',
+  '**/babel.config.*',
+  '**/.babelrc*',
+  '**/.mocharc*',
+  '**/karma.conf.*',
+  '**/playwright.config.*',
+  '**/cypress.config.*',
+  '**/ava.config.*',
+  '**/pytest.ini',
+  '**/conftest.py',
+  '**/setup.cfg',
+  '**/tox.ini',
+  '**/noxfile.py',
+  '**/__mocks__/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+  '**/__snapshots__/**',
+  '**/*.snap',
+];
+
 export const SuiteSchema = z
   .strictObject({
     name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
@@ -152,6 +180,18 @@ export const PolicySchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Accept patches that add @ts-ignore, `as any`, eslint-disable, # noqa, empty catch blocks and the like.'),
+      harness: z
+        .array(z.string())
+        .default(DEFAULT_HARNESS)
+        .describe(
+          'Globs of the test harness a patch may never edit, whatever `protect` says: runner configurations (vite/vitest/jest/mocha/pytest/tox/setup.cfg…), mocks, fixtures and snapshots. The setup files those configurations name, package.json\'s runner keys ("jest", "mocha"…) and pyproject.toml\'s [tool.pytest] are guarded too. Replace the list to narrow or widen it.',
+        ),
+      allowTestDetection: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Accept source edits that detect the test runner (process.env.VITEST, JEST_WORKER_ID, NODE_ENV === 'test', import.meta.vitest, 'pytest' in sys.modules, expect.extend): code that behaves differently under test is not a fix.",
+        ),
     })
     .describe('What candidates may not do.')
     .prefault({}),

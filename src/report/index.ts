@@ -4,3 +4,4 @@ export { writeIterationReport } from './write.js';
 export { isGreen, newlyPassing } from './facts.js';
 export { writeRunSummary, renderSummaryMarkdown, renderSummaryHtml, progressChart, progressPoints, type SummaryInput } from './summary.js';
 export { IterationReportSchema, iterationReportJsonSchema, type IterationReport } from './iteration-schema.js';
+export { iterationReporter, summaryReporter, reportIteration, reportRunEnd, type Reporter } from './reporter.js';

@@ -5,6 +5,7 @@ import {
   attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
   skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
 } from './facts.js';
+import { safeMarkdown } from '../safe-text.js';
 import { categorySection, goalSection } from './progress.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
 
@@ -29,7 +30,7 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,
     `## Next steps\n\n${nextSteps(rec, opts)}`,
   ];
-  return `${sections.join('\n\n')}\n`;
+  return safeMarkdown(`${sections.join('\n\n')}\n`);
 }
 
 function counts(t: Totals): string {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.js';
 import { isGreen } from './facts.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
+import { safeMarkdown, stripControl } from '../safe-text.js';
 
 export interface SummaryInput {
   summary: RunSummary;
@@ -79,11 +80,11 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
   out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
   out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
   out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
-  return out.join('\n');
+  return safeMarkdown(out.join('\n'));
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return stripControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Stacked bars per point: passed, failed, files that failed to load. Inline SVG, no script. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CommitParser } from 'conventional-commits-parser';
 import type { CommitIntent, Totals } from '../model.js';
+import { stripControl } from '../safe-text.js';
 
 /** Long words shortened the way commit scopes usually are. */
 const SCOPE_ABBREVIATIONS: Record<string, string> = {
@@ -100,7 +101,7 @@ export function commitMessageProblem(message: string): string | undefined {
 /** `type(scope): subject` for an intent; the scope, when the intent has none, from the changed files. */
 export function commitHeader(intent: CommitIntent, files: string[]): string {
   const scope = intent.scope ?? scopeFor(files);
-  const subject = intent.subject.replace(/\s+/g, ' ').replace(/\.$/, '').trim();
+  const subject = stripControl(intent.subject).replace(/\s+/g, ' ').replace(/\.$/, '').trim();
   return `${intent.type.trim().toLowerCase()}${scope ? `(${scope})` : ''}: ${subject}`;
 }
 
@@ -114,7 +115,8 @@ export function commitMessage(input: CommitMessageInput): string {
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
   const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
-  const message = [header, '', ...body, '', ...trailers, ''].join('\n');
+  // Root causes and subjects come from models and test output: no escape sequence reaches git log.
+  const message = stripControl([header, '', ...body, '', ...trailers, ''].join('\n'));
   const problem = commitMessageProblem(message);
   if (problem) throw new CommitMessageError(`Not a Conventional Commits message: ${problem}`);
   return message;

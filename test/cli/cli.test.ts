@@ -94,13 +94,16 @@ describe('fixloop run', () => {
 
   it.each([
     [['run', '--max-iterations', 'zero'], 'fixloop: --max-iterations must be a positive whole number, not "zero"'],
-    [['run', '--bogus'], "fixloop: Unknown option '--bogus'"],
-    [['launch'], 'fixloop: unknown command "launch"'],
-  ])('exits 2 on the usage error %j', async (args, message) => {
+    [['run', '--bogus'], "fixloop: unknown option '--bogus'"],
+    [['run', '--jsn'], "fixloop: unknown option '--jsn' (did you mean --json?)"],
+    [['status', '--supervised'], "fixloop: unknown option '--supervised'"],
+    [['launch'], "fixloop: unknown command 'launch'"],
+    [['rn'], "fixloop: unknown command 'rn' (did you mean run?)"],
+    [['run', '--record', 'a', '--replay', 'b'], "fixloop: option '--record <dir>' cannot be used with option '--replay <dir>'"],
+  ])('exits 2 on the usage error %j, in one line', async (args, message) => {
     const { code, stderr } = await fixloop(tmpdir(), args);
     expect(code).toBe(2);
-    expect(stderr.startsWith(message)).toBe(true);
-    expect(stderr).toContain('Usage: fixloop <command> [options]');
+    expect(stderr).toBe(`${message}\n`);
   });
 });
 
@@ -127,9 +130,19 @@ describe('fixloop run --supervised', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('candidate: Update import from "./parse.js" (codefix)');
     expect(stderr).toContain("+import { parseBoolean, parseInteger } from './parse.js';");
-    expect(stderr).toContain('"yes" is not one of a, r, s, t');
+    expect(stderr).toContain('"yes" is not one of a, r, s, t (Enter accepts, ? explains)');
     expect(stderr).toContain('decision: accept');
     expect(stderr).toContain('run ended: green (green)');
+  });
+
+  it('explains the choices on "?" and takes Enter as the default, accept', async () => {
+    const repo = demoRepo();
+    const { code, stderr } = await fixloopWithInput(repo, ['run', '--supervised'], '?\n\n');
+    expect(code).toBe(0);
+    expect(stderr).toContain('[A]ccept, [r]eject, [s]kip problem, s[t]op, [?] help: ');
+    expect(stderr).toContain('a  accept: commit this fix (the default: Enter)\nr  reject:');
+    expect(stderr).toContain('decision: accept');
+    expect(stderr).not.toMatch(/\u001b\[/);
   });
 
   it('stops without committing on "t", and when stdin ends without an answer', async () => {
