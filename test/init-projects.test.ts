@@ -53,6 +53,20 @@ describe('workspaces', () => {
     expect(workspaceFile.suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
   });
 
+  it('jest projects at the root cover the packages; turbo and yarn workspaces foreach run them one by one', () => {
+    const packages = { 'packages/a/package.json': pkg({ name: 'a', scripts: { test: 'jest' } }) };
+    const jest = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest' }, workspaces: ['packages/*'] }), 'jest.config.js': 'module.exports = { projects: ["<rootDir>/packages/*"] };\n', ...packages }));
+    expect(jest.suites).toEqual([{ name: 'test', command: 'npm test', format: 'jest', timeoutSec: 600 }]);
+    expect(jest.notes.at(-1)).toBe("skipped the workspace packages' own suites: jest.config.js names the projects: the root jest runs them all");
+    const flag = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest --projects packages/a' }, workspaces: ['packages/*'] }), ...packages }));
+    expect(flag.notes.at(-1)).toBe("skipped the workspace packages' own suites: jest --projects in the root: it runs them all");
+    for (const root of ['turbo run test', 'yarn workspaces foreach -A run test', 'lerna run test --stream', 'npm test --workspaces']) {
+      expect(detectSuites(project({ 'package.json': pkg({ scripts: { test: root }, workspaces: ['packages/*'] }), 'yarn.lock': '', ...packages })).suites).toEqual([
+        { name: 'a', command: 'yarn test', format: 'jest', timeoutSec: 600, cwd: 'packages/a' },
+      ]);
+    }
+  });
+
   it('yarn workspaces without a root test script: each package with tests, run with yarn', () => {
     expect(
       detectSuites(
