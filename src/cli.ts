@@ -92,9 +92,16 @@ export function buildProgram(done: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('detect the test runners and write a starting loop.policy.json')
+    .description(
+      'detect the test suites (package manager, scripts, workspaces, vitest/jest/mocha configs, pytest) and write a starting loop.policy.json, saying what it found and why',
+    )
     .option('--force', 'replace an existing loop.policy.json', false)
-    .action(async (values: { force: boolean }) => done(await initCommand(process.cwd(), values.force)));
+    .option(
+      '--check',
+      'run each suite once and say whether it works (tests run, or what blocked it); without --force an existing loop.policy.json is checked, not rewritten. Exit 0 when every suite ran tests, 3 when one could not',
+      false,
+    )
+    .action(async (values: { force: boolean; check: boolean }) => done(await initCommand(process.cwd(), values.force, values.check)));
 
   withRunOptions(program.command('run').description('run the fix loop in the current git repository'))
     .addHelpText('after', `\n${EXIT_CODES}\n`)

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepareDemoRepo } from '../demo.js';
-import { InitError, initPolicy } from '../init.js';
+import { checkPolicy, InitError, initPolicy } from '../init/index.js';
 import { createLoop, LoopError, runStatus } from '../loop/index.js';
 import type { RunSummary } from '../model.js';
-import { PolicyError } from '../policy/index.js';
+import { loadPolicy, parsePolicy, PolicyError, type SuiteConfig } from '../policy/index.js';
 import { TerminalProgress } from '../progress.js';
 import { stripControl, stripControlDeep } from '../safe-text.js';
 import { terminalApprover } from '../supervise.js';
@@ -120,18 +120,48 @@ export function reportError(err: unknown): number {
   return EXIT.failing;
 }
 
-export async function initCommand(cwd: string, force: boolean): Promise<number> {
+export async function initCommand(cwd: string, force: boolean, check = false): Promise<number> {
   try {
-    const { file, policy, notes } = initPolicy(await repoRoot(cwd).catch(() => cwd), { force });
-    process.stderr.write(`${notes.map((n) => `found ${n}`).join('\n')}\nwrote ${file}\n`);
-    process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
-    return 0;
+    const root = await repoRoot(cwd).catch(() => cwd);
+    let suites: SuiteConfig[];
+    if (check && !force && existsSync(path.join(root, 'loop.policy.json'))) {
+      suites = loadPolicy(root, 'loop.policy.json').policy.suites;
+      process.stderr.write(`checking the existing ${path.join(root, 'loop.policy.json')} (--force rewrites it)\n`);
+    } else {
+      const { file, policy, notes } = initPolicy(root, { force });
+      // The notes quote the project's scripts: no escape sequence of theirs reaches the terminal.
+      process.stderr.write(`${stripControl(notes.join('\n'))}\nwrote ${file}\n`);
+      process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+      if (!check) return 0;
+      suites = parsePolicy(policy, file).suites;
+    }
+    return await checkSuites(root, suites);
   } catch (err) {
-    if (err instanceof InitError) {
+    if (err instanceof InitError || err instanceof PolicyError) {
       process.stderr.write(`fixloop: ${err.message}\n`);
       return EXIT.usage;
     }
     return reportError(err);
+  }
+}
+
+/** `init --check`: each suite once, a line per suite on stderr; Ctrl-C ends the suite running. */
+async function checkSuites(root: string, suites: SuiteConfig[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const result = await checkPolicy(root, suites, {
+      signal: controller.signal,
+      onSuite: (c) => process.stderr.write(`check ${c.ok ? 'ok' : 'FAILED'} "${c.suite}": ${stripControl(c.line)}\n`),
+    });
+    process.stderr.write(result.ok ? 'the policy works: every suite ran\n' : 'the policy does not work yet: fix the suites above in loop.policy.json\n');
+    return result.ok ? 0 : EXIT.blocked;
+  } catch (err) {
+    if (controller.signal.aborted) return EXIT.interrupted;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

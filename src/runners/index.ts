@@ -11,6 +11,7 @@ import { NodeTestAdapter } from './node-test.js';
 import { suiteDirs } from './report-run.js';
 import { sumTotals } from './results.js';
 import { selectionKey } from './select.js';
+import { runSetup } from './setup.js';
 import type { TestRunnerAdapter, TestSelection } from './types.js';
 import { VitestAdapter } from './vitest.js';
 
@@ -89,6 +90,13 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       ...(opts.retries ? { retries: opts.retries } : {}),
     };
     const files = tests ? [...new Set(tests.map((t) => t.file))].sort() : opts.files;
+    const logBase = opts.logDir ? path.join(opts.logDir, logName(suite.name).replace(/\.log$/, '')) : undefined;
+    const setupFailed = suite.setup?.length && files?.length !== 0 ? await runSetup(suite, { runDir: suiteDirs(suite, opts.cwd).runDir, logBase, signal: opts.signal }) : undefined;
+    if (setupFailed) {
+      runs.push(setupFailed);
+      opts.onSuiteEnd?.(setupFailed);
+      continue;
+    }
     let run = await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) });
     // A name filter that missed some of the chosen tests (a title the runner matches otherwise, a
     // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.

@@ -192,15 +192,30 @@ describe('fixloop run --supervised', () => {
 });
 
 describe('fixloop init', () => {
-  it('writes loop.policy.json at the repository root (exit 0), then refuses to overwrite it (exit 2)', async () => {
+  it('writes loop.policy.json at the repository root saying what it found (exit 0), then refuses to overwrite it (exit 2)', async () => {
     const repo = makeVitestRepo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest run' } }), 'src/a.ts': 'export {};\n' });
     const first = await fixloop(path.join(repo, 'src'), ['init']);
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe(`found npm test: package.json script "vitest run" → vitest\nwrote ${path.join(repo, 'loop.policy.json')}\n`);
+    expect(first.stderr).toBe(
+      `package manager: npm, from no lockfile\nsuite "test": \`npm test\` → vitest, from package.json script "test": "vitest run"\nwrote ${path.join(repo, 'loop.policy.json')}\n`,
+    );
     expect(JSON.parse(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8')).suites).toEqual([{ name: 'test', command: 'npm test', format: 'vitest', timeoutSec: 600 }]);
     const again = await fixloop(repo, ['init']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`fixloop: ${path.join(repo, 'loop.policy.json')} already exists; pass --force to replace it.\n`);
+    expect(again.stderr).toBe(`fixloop: ${path.join(repo, 'loop.policy.json')} already exists; pass --force to replace it, or --check to try it.\n`);
+  });
+
+  it('--check tries the existing policy without rewriting it: exit 3 when a suite cannot run', async () => {
+    const policy = ONE_SUITE('no-such-runner --all');
+    const repo = makeVitestRepo({ 'package.json': '{}', 'loop.policy.json': policy });
+    const { code, stdout, stderr } = await fixloop(repo, ['init', '--check']);
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n');
+    expect(lines[0]).toBe(`checking the existing ${path.join(repo, 'loop.policy.json')} (--force rewrites it)`);
+    expect(lines[1]).toMatch(/^check FAILED "unit": blocked: Suite "unit" \(`no-such-runner --all`\): command not found: no-such-runner\./);
+    expect(stderr.endsWith('the policy does not work yet: fix the suites above in loop.policy.json\n')).toBe(true);
+    expect(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8')).toBe(policy);
   });
 });
 
