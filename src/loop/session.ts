@@ -2,7 +2,7 @@
 // the loop's worktree. openSession() checks everything that can be checked before anything is
 // touched; lockSession() and beginSession() take the lock and make the branch and worktree;
 // closeSession() is the one way out for every ending (the last iteration, an error, an interruption).
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,7 +64,7 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
   const policy: Policy = loaded.policy;
   const resume = options.resume === true ? resumeState(root) : options.resume;
   const baseSha = resume?.baseSha ?? (await headSha(root));
-  await excludeLoopState(root);
+  await excludeLoopState(root, reportExclusion(root, policy.report.dir));
   const dirty = await dirtyFiles(root);
   // A resumed run already works from its own branch: the user's files were never its input.
   if (dirty.length && !options.worktree && !resume) {
@@ -86,6 +86,7 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     push(event);
   };
   const branchPattern = policy.git.branch === 'current' ? 'fixloop/{runId}' : policy.git.branch;
+  await checkBranchName(root, branchPattern.replaceAll('{runId}', runId));
   return {
     root, policy, policySource: loaded.source, maxIterations: options.maxIterations ?? policy.budget.maxIterations, resume, runId, baseSha,
     startedAt: resume?.startedAt ?? new Date().toISOString(),
@@ -129,6 +130,7 @@ export async function beginSession(session: Session, commits: number): Promise<v
 export async function closeSession(session: Session, lock: Lock, commits: number): Promise<void> {
   const { root, policy, emit } = session;
   await removeWorktree(root, session.workDir);
+  rmSync(path.dirname(session.workDir), { recursive: true, force: true });
   if (policy.git.branch === 'current' && commits) {
     const current = (await git(root).raw(['branch', '--show-current'])).trim();
     const why = await fastForwardCurrent(root, session.branch, session.baseSha);
@@ -150,4 +152,24 @@ export async function closeSession(session: Session, lock: Lock, commits: number
   }
   if (commits === 0) await git(root).raw(['branch', '-D', session.branch]).catch(() => undefined);
   lock.release();
+}
+
+/** A git.branch git would refuse is a policy error, said before anything is touched. */
+async function checkBranchName(root: string, name: string): Promise<void> {
+  try {
+    await git(root).raw(['check-ref-format', '--branch', name]);
+  } catch {
+    throw new LoopError(`git.branch "${name}" is not a valid branch name (see git check-ref-format): choose another in the policy.`, 2);
+  }
+}
+
+/**
+ * Reports written inside the repository (report.dir) stay out of `git status`, so they never make
+ * the next run refuse a dirty tree or a merge of the loop's branch fail: the folder above the run id.
+ */
+function reportExclusion(root: string, dir: string): string[] {
+  const fixed = path.resolve(root, dir.split('{runId}')[0] || '.');
+  const rel = path.relative(root, dir.includes('{runId}') && !dir.split('{runId}')[0].endsWith('/') ? path.dirname(fixed) : fixed).split(path.sep).join('/');
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel) || rel === '.fixloop' || rel.startsWith('.fixloop/')) return [];
+  return [`/${rel}/`];
 }

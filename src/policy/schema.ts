@@ -1,4 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
+
+/** Node's timers hold at most 2^31 - 1 ms; a longer limit would fire at once. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const seconds = () => z.number().positive().max(MAX_SECONDS, `at most ${MAX_SECONDS} seconds (about 24 days)`);
 
 /** Paths the loop must never edit unless the policy says otherwise. */
 export const DEFAULT_PROTECT = [
@@ -56,8 +61,12 @@ export const SuiteSchema = z
       .describe(
         'How to read the results: "auto" detects vitest, jest, node --test and pytest from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
-    timeoutSec: z.number().positive().default(600).describe('The whole process tree is killed after this many seconds.'),
-    cwd: z.string().optional().describe('Directory to run in, relative to the repository root.'),
+    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
+    cwd: z
+      .string()
+      .refine((dir) => !path.isAbsolute(dir) && !path.normalize(dir).split(/[\\/]/).includes('..'), 'must be a directory inside the repository, relative to its root')
+      .optional()
+      .describe('Directory to run in, relative to the repository root.'),
     setup: z
       .array(z.string().min(1))
       .optional()
@@ -140,7 +149,7 @@ export const LlmSchema = z
     maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
     baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server), used when ANTHROPIC_BASE_URL is unset. In a policy file of the repository it is used only with the user\'s consent given outside it (--trust-policy-endpoint or FIXLOOP_TRUST_POLICY_ENDPOINT=1): the key is never sent to an endpoint a pull request could name. The key is only ever read from ANTHROPIC_API_KEY.'),
     maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
-    timeoutSec: z.number().positive().default(600).describe('Time limit of one request.'),
+    timeoutSec: seconds().default(600).describe('Time limit of one request.'),
     prices: z
       .record(z.string(), PriceSchema)
       .default(DEFAULT_LLM_PRICES)
@@ -267,7 +276,7 @@ export const PolicySchema = z.strictObject({
           z.strictObject({
             name: z.string().min(1),
             command: z.string().min(1).describe('Shell command, run at the root of the loop\'s checkout.'),
-            timeoutSec: z.number().positive().default(600),
+            timeoutSec: seconds().default(600),
           }),
         )
         .min(1),

@@ -40,13 +40,16 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
 }
 
 /** Lists `.fixloop/` in .git/info/exclude so the loop's state never shows in `git status`. */
-export async function excludeLoopState(root: string): Promise<void> {
+export async function excludeLoopState(root: string, more: string[] = []): Promise<void> {
   const rel = await git(root).revparse(['--git-path', 'info/exclude']);
   const file = path.resolve(root, rel);
   mkdirSync(path.dirname(file), { recursive: true });
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (text.split('\n').some((line) => line.trim() === '/.fixloop/' || line.trim() === '.fixloop/')) return;
-  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}# fixloop state\n/.fixloop/\n`);
+  const lines = new Set(text.split('\n').map((line) => line.trim()));
+  if (lines.has('.fixloop/')) lines.add('/.fixloop/');
+  const missing = ['/.fixloop/', ...more].filter((pattern) => !lines.has(pattern));
+  if (missing.length === 0) return;
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}# fixloop state\n${missing.join('\n')}\n`);
 }
 
 export async function createBranch(root: string, branch: string, from: string): Promise<void> {

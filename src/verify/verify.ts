@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Candidate, Problem, TestCase, TestRun, Verdict } from '../model.js';
@@ -111,6 +111,7 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
     return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
   } finally {
     await removeWorktree(input.repoRoot, dir);
+    rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 }
 
