@@ -9,7 +9,8 @@ import path from 'node:path';
 import { createLoop, LoopError, runStatus } from './loop/index.js';
 import type { LoopEvent, RunSummary } from './model.js';
 import { PolicyError } from './policy/index.js';
-import { RepoError, formatTotals, repoRoot } from './vcs/index.js';
+import { formatTotals } from './test-run.js';
+import { RepoError, repoRoot } from './vcs/index.js';
 
 const USAGE = `Usage: fixloop <command> [options]
 
