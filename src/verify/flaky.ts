@@ -3,7 +3,7 @@ import type { Failure, FlakyTest, TestCase, TestRun, TestStatus } from '../model
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
-import { classifyFailure } from '../triage/index.js';
+import { failureKind } from '../triage/index.js';
 
 export interface FlakyOptions {
   cwd: string;
@@ -22,7 +22,7 @@ export interface FlakyOptions {
  * such as "Cannot read properties of undefined" can come from a race, so it is re-run.)
  */
 export function cannotPassByChance(failure: Failure): boolean {
-  const kind = classifyFailure(failure);
+  const kind = failureKind(failure);
   if (kind === 'syntax' || kind === 'module-load' || kind === 'reference') return true;
   return kind === 'type' && /is not a (function|constructor)\b/.test(failure.message);
 }
