@@ -291,3 +291,23 @@ describe('renderIterationMarkdown: limits', () => {
     expect(section(renderIterationMarkdown(rec), 'Technical challenges')).toContain('````\nbefore\n```\nafter\n````');
   });
 });
+
+describe('tests that share a name in the reports', () => {
+  it('lists each one apart, by its occurrence, in the Markdown and the JSON', () => {
+    const same = (status: 'passed' | 'failed', occurrence?: number) => {
+      const t = testCase('unit', 'test/math.test.ts', 'adds 1', status, status === 'failed' ? 'AssertionError: expected 3 not to be 3' : undefined);
+      return occurrence ? { ...t, id: `${t.id} [${occurrence}]`, occurrence } : t;
+    };
+    const run = testRun([suiteRun('unit', 'npx vitest run', [same('passed'), same('failed', 2), same('failed', 3)])]);
+    const rec = withAfter(demoRecord(), run);
+    expect(section(renderIterationMarkdown(rec), 'Still failing')).toBe(
+      [
+        '| Suite | Test | Where | Message |',
+        '| --- | --- | --- | --- |',
+        '| unit | `test/math.test.ts > adds 1 [2]` | test/math.test.ts:12 | AssertionError: expected 3 not to be 3 |',
+        '| unit | `test/math.test.ts > adds 1 [3]` | test/math.test.ts:12 | AssertionError: expected 3 not to be 3 |',
+      ].join('\n'),
+    );
+    expect(iterationJson(rec).stillFailing.tests.map((t) => t.id)).toEqual(['unit::test/math.test.ts::adds 1 [2]', 'unit::test/math.test.ts::adds 1 [3]']);
+  });
+});
