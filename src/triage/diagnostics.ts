@@ -31,7 +31,8 @@ export function tsDiagnostics(text: string): TsDiagnostic[] {
   return found;
 }
 
-function textOf(failure: Failure): string {
+/** All a failure says: its message, then its stack (which for some runners repeats the message). */
+export function failureText(failure: Failure): string {
   return failure.stack ? `${failure.message}\n${failure.stack}` : failure.message;
 }
 
@@ -52,7 +53,7 @@ export function tsKind(code: number): FailureKind {
  * whatever the runner wrapped it in); otherwise the error class and message (classifyFailure).
  */
 export function failureKind(failure: Failure): FailureKind {
-  const [first] = tsDiagnostics(textOf(failure));
+  const [first] = tsDiagnostics(failureText(failure));
   return first ? tsKind(first.code) : classifyFailure(failure);
 }
 
@@ -75,7 +76,7 @@ function repoPath(printed: string, ctx: PathContext): string | undefined {
 
 /** Where the first TypeScript error of a failure's text is, when it lies in the project. */
 export function diagnosticLocation(failure: Failure, ctx: PathContext): SourceLocation | undefined {
-  for (const d of tsDiagnostics(textOf(failure))) {
+  for (const d of tsDiagnostics(failureText(failure))) {
     const file = repoPath(d.file, ctx);
     if (file !== undefined && isProjectFile(file)) return { file, line: d.line, column: d.column };
   }
@@ -87,7 +88,7 @@ export function diagnosticLocation(failure: Failure, ctx: PathContext): SourceLo
  * (not an installed package), and not the test file when a frame of the code under test exists.
  */
 export function tracebackLocation(failure: Failure, ctx: PathContext, testFile: string): SourceLocation | undefined {
-  return pickLocation(pythonFrames(stripAnsi(textOf(failure)), ctx).filter((f) => isProjectFile(f.file)), testFile);
+  return pickLocation(pythonFrames(stripAnsi(failureText(failure)), ctx).filter((f) => isProjectFile(f.file)), testFile);
 }
 
 /**

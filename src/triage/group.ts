@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
-import { failureKind, isProjectFile, tsDiagnostics } from './diagnostics.js';
+import { failureKind, failureText, isProjectFile, tsDiagnostics } from './diagnostics.js';
 
 interface Entry {
   failure: Failure;
@@ -43,8 +43,7 @@ function titleOf(failure: Failure, location: SourceLocation | undefined): string
 // is repository-relative.
 function located(failure: Failure): Failure {
   if (failure.location) return failure;
-  const text = failure.stack ? `${failure.message}\n${failure.stack}` : failure.message;
-  const d = tsDiagnostics(text).find((found) => isProjectFile(found.file));
+  const d = tsDiagnostics(failureText(failure)).find((found) => isProjectFile(found.file));
   return d ? { ...failure, location: { file: d.file, line: d.line, column: d.column } } : failure;
 }
 

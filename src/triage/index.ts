@@ -1,3 +1,3 @@
 export { classifyFailure } from './classify.js';
 export { groupProblems, normalizeMessage, problemId } from './group.js';
-export { failureKind, locateInMessage, tsDiagnostics, tsKind, type TsDiagnostic } from './diagnostics.js';
+export { failureKind, failureText, locateInMessage, tsDiagnostics, tsKind, type TsDiagnostic } from './diagnostics.js';
