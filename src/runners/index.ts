@@ -107,10 +107,14 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
 }
 export { discoverTests } from './discover.js';
 
-/** A custom adapter's results get the same ids and paths as the shipped ones (settling twice changes nothing). */
+/**
+ * A custom adapter's results get the same ids and paths as the shipped ones (whose runs are
+ * settled already: settling twice changes nothing). A copy: the adapter may keep what it returned.
+ */
 function settled(run: SuiteRun, cwd: string, suite: SuiteConfig): SuiteRun {
-  settleResults(run, cwd, suiteDirs(suite, cwd));
-  return run;
+  const copy = { ...run, tests: run.tests.map((t) => ({ ...t })), loadFailures: run.loadFailures.map((l) => ({ ...l })) };
+  settleResults(copy, cwd, suiteDirs(suite, cwd));
+  return copy;
 }
 
 /** How many chosen tests neither passed nor failed, their file having loaded. */

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SuiteRun } from '../../src/model.js';
 import type { SuiteConfig } from '../../src/policy/schema.js';
+import type { TestRunnerAdapter } from '../../src/runners/index.js';
 import { runSuites } from '../../src/runners/index.js';
 import { checkoutRoots, withoutRoots } from '../../src/runners/settle.js';
 import { findFlaky } from '../../src/verify/flaky.js';
@@ -32,6 +34,26 @@ describe('withoutRoots', () => {
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
+  });
+});
+
+describe('runSuites settles the results of any adapter', () => {
+  it('gives an SDK adapter\'s tests the same paths and numbered ids as the shipped ones, leaving its objects alone', async () => {
+    const returned: SuiteRun = {
+      suite: 'custom', command: 'run-tests', exitCode: 1, durationMs: 1, timedOut: false, loadFailures: [],
+      totals: { tests: 2, passed: 1, failed: 1, skipped: 0, loadErrors: 0 },
+      tests: [
+        { id: 'custom::t.js::in /srv/app', suite: 'custom', file: 't.js', fullName: 'in /srv/app', status: 'passed' },
+        { id: 'custom::t.js::in /srv/app', suite: 'custom', file: 't.js', fullName: 'in /srv/app', status: 'failed', failure: { message: 'Error: cannot read /srv/app/data.json' } },
+      ],
+    };
+    const adapter: TestRunnerAdapter = { format: 'jest', run: async () => returned };
+    const run = await runSuites([{ name: 'custom', command: 'run-tests', format: 'jest', timeoutSec: 5 }], { cwd: '/srv/app', adapters: { jest: adapter } });
+    expect(run.suites[0].tests.map((t) => [t.id, t.failure?.message])).toEqual([
+      ['custom::t.js::in .', undefined],
+      ['custom::t.js::in . [2]', 'Error: cannot read data.json'],
+    ]);
+    expect(returned.tests[1].id).toBe('custom::t.js::in /srv/app');
   });
 });
 
