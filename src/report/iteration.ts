@@ -2,7 +2,7 @@
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
 import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun } from '../model.js';
 import {
-  blockedSuites, failingTests, formatTotals, isGreen, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
+  blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
 } from '../test-run.js';
 import { attemptFor, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
 import { categorySection, goalSection } from './progress.js';
@@ -248,7 +248,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
 
 /** Verdicts list files that load again as `suite::file::<load>` beside test ids; say which is which. */
 function impact(fixed: string[]): string {
-  const files = fixed.filter((id) => id.endsWith('::<load>')).length;
+  const files = fixed.filter(isLoadId).length;
   const tests = fixed.length - files;
   return [`${plural(tests, 'test')} now passing`, files ? `${plural(files, 'test file')} loading again` : ''].filter(Boolean).join(', ');
 }
