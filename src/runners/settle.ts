@@ -24,13 +24,14 @@ function escapeRegExp(text: string): string {
 
 /**
  * Paths under a root as repository-relative ("/tmp/a/src/x.ts" -> "src/x.ts", file:// URLs too)
- * and the root itself as ".". A longer name that starts like the root (/tmp/a-2) is left alone.
+ * and the root itself as ".". A path that only starts or ends like the root (/tmp/a-2,
+ * /var/tmp/a) is left alone.
  */
 export function withoutRoots(text: string, roots: string[]): string {
   let out = text;
   for (const root of roots) {
     if (!out.includes(root)) continue;
-    const pattern = new RegExp(`(?:file://)?${escapeRegExp(root)}(/|(?![\\w.-]))`, 'g');
+    const pattern = new RegExp(`(?<![\\w.~/-])(?:file://)?${escapeRegExp(root)}(/|(?![\\w.-]))`, 'g');
     out = out.replace(pattern, (_, slash: string) => (slash === '/' ? '' : '.'));
   }
   return out;

@@ -21,8 +21,9 @@ describe('withoutRoots', () => {
     expect(withoutRoots("expected '/tmp/a/work' to be '/tmp/a/work/'", roots)).toBe("expected '.' to be ''");
   });
 
-  it('leaves a path that only starts like the root alone', () => {
+  it('leaves a path that only starts or ends like the root alone', () => {
     expect(withoutRoots('/tmp/a/work-2/x.ts and /tmp/a/worker', roots)).toBe('/tmp/a/work-2/x.ts and /tmp/a/worker');
+    expect(withoutRoots('/var/tmp/a/work/x.ts', roots)).toBe('/var/tmp/a/work/x.ts');
   });
 
   it('knows a checkout by the path given and the one the file system resolves', () => {
