@@ -21,13 +21,18 @@ export interface Failure {
 }
 
 export interface TestCase {
-  /** Stable across runs: `${suite}::${file}::${fullName}`. */
+  /**
+   * Stable across runs, checkouts and worktrees: `${suite}::${file}::${fullName}`, and ` [n]` after
+   * it for the n-th test of the run with that file and full name (see `occurrence`).
+   */
   id: string;
   suite: string;
   /** The test file. */
   file: string;
   /** Describe blocks and title joined by " > ". */
   fullName: string;
+  /** 2, 3, …: the n-th test of the run with this file and full name, in the runner's order; absent for the first. */
+  occurrence?: number;
   status: TestStatus;
   durationMs?: number;
   /** Where the test is declared. */

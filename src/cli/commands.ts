@@ -9,7 +9,8 @@ import { loadPolicy, parsePolicy, PolicyError, type SuiteConfig } from '../polic
 import { TerminalProgress } from '../progress.js';
 import { stripControl, stripControlDeep } from '../safe-text.js';
 import { terminalApprover } from '../supervise.js';
-import { RepoError, formatTotals, repoRoot } from '../vcs/index.js';
+import { formatTotals } from '../test-run.js';
+import { RepoError, repoRoot } from '../vcs/index.js';
 import { colourMarkdownDiffs, coloursFor } from './colour.js';
 import { describe } from './describe.js';
 

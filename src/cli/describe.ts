@@ -1,6 +1,6 @@
 // One human line per loop event, for stderr: what `fixloop run` prints while it works.
 import type { LoopEvent } from '../model.js';
-import { formatTotals } from '../vcs/index.js';
+import { formatTotals } from '../test-run.js';
 import { coloursFor, type Colours } from './colour.js';
 
 const plain = coloursFor({ isTTY: false }, { NO_COLOR: '1' });

@@ -1,9 +1,8 @@
 // The iteration report programs read. Absent values are null rather than missing so every
 // document has the same keys; bump SCHEMA_VERSION whenever a key changes meaning or goes away.
 import type { Attempt, Failure, IterationRecord, SourceLocation, SuiteRun, TestRun } from '../model.js';
-import {
-  attemptFor, blockedSuites, failingTests, isGreen, loadFailures, newlyPassing, suiteStatus, type ReportOptions,
-} from './facts.js';
+import { blockedSuites, failingTests, isGreen, loadFailures, newlyPassing } from '../test-run.js';
+import { attemptFor, suiteStatus, type ReportOptions } from './facts.js';
 import type { IterationReport } from './iteration-schema.js';
 import { progressJson } from './progress.js';
 

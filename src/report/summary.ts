@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.js';
-import { isGreen } from './facts.js';
+import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
 import { safeMarkdown, stripControl } from '../safe-text.js';
 
@@ -52,18 +52,12 @@ function wallTime(s: RunSummary): string {
   return duration(Date.parse(s.endedAt) - Date.parse(s.startedAt));
 }
 
-function totalsLine(t: Totals): string {
-  const parts = [`${t.passed} passed`, `${t.failed} failed`, `${t.skipped} skipped`];
-  if (t.loadErrors) parts.push(`${plural(t.loadErrors, 'file')} failed to load`);
-  return parts.join(', ');
-}
-
 function headline(input: SummaryInput): string {
   const { summary } = input;
   const last = input.iterations[input.iterations.length - 1];
   const green = last ? isGreen(last.after, { expectedTests: last.expectedTests }) : false;
   const state = green ? 'green' : summary.status === 'blocked' ? 'blocked' : summary.status === 'interrupted' ? 'interrupted' : 'not green';
-  return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${totalsLine(summary.totalsBefore)} at the start, ${totalsLine(summary.totalsAfter)} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
+  return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${formatTotals(summary.totalsBefore, { every: true })} at the start, ${formatTotals(summary.totalsAfter, { every: true })} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
 }
 
 export function renderSummaryMarkdown(input: SummaryInput): string {

@@ -9,6 +9,7 @@ import { JestAdapter } from './jest.js';
 import { JunitAdapter, PytestAdapter } from './junit.js';
 import { NodeTestAdapter } from './node-test.js';
 import { suiteDirs } from './report-run.js';
+import { settleResults } from './settle.js';
 import { sumTotals } from './results.js';
 import { selectionKey } from './select.js';
 import { runSetup } from './setup.js';
@@ -97,12 +98,12 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       opts.onSuiteEnd?.(setupFailed);
       continue;
     }
-    let run = await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) });
+    let run = settled(await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) }), opts.cwd, config);
     // A name filter that missed some of the chosen tests (a title the runner matches otherwise, a
     // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.
     const missed = tests && !run.blocker ? unrun(tests, run) : 0;
     if (missed) {
-      const whole = await adapter.run(config, { ...base, files });
+      const whole = settled(await adapter.run(config, { ...base, files }), opts.cwd, config);
       const said = `The name filter left ${missed} of the ${tests!.length} chosen tests unrun: fixloop ran their files whole.`;
       run = { ...whole, warnings: [said, ...(whole.warnings ?? [])] };
     }
@@ -113,6 +114,16 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
   return { startedAt, durationMs: Math.round(performance.now() - started), suites: runs, totals: sumTotals(runs) };
 }
 export { discoverTests } from './discover.js';
+
+/**
+ * A custom adapter's results get the same ids and paths as the shipped ones (whose runs are
+ * settled already: settling twice changes nothing). A copy: the adapter may keep what it returned.
+ */
+function settled(run: SuiteRun, cwd: string, suite: SuiteConfig): SuiteRun {
+  const copy = { ...run, tests: run.tests.map((t) => ({ ...t })), loadFailures: run.loadFailures.map((l) => ({ ...l })) };
+  settleResults(copy, cwd, suiteDirs(suite, cwd));
+  return copy;
+}
 
 /** How many chosen tests neither passed nor failed, their file having loaded. */
 function unrun(tests: TestSelection[], run: SuiteRun): number {

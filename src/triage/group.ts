@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
-import { classifyFailure } from './classify.js';
+import { failureKind, failureText, isProjectFile, tsDiagnostics } from './diagnostics.js';
 
 interface Entry {
   failure: Failure;
@@ -38,6 +38,15 @@ function titleOf(failure: Failure, location: SourceLocation | undefined): string
   return location ? `${named} (${location.file}:${location.line})` : named;
 }
 
+// Runs read by fixloop's runners are located already (runners/settle.ts); a run made some other
+// way (an SDK user's) gets a TypeScript error's place from its text when the path printed there
+// is repository-relative.
+function located(failure: Failure): Failure {
+  if (failure.location) return failure;
+  const d = tsDiagnostics(failureText(failure)).find((found) => isProjectFile(found.file));
+  return d ? { ...failure, location: { file: d.file, line: d.line, column: d.column } } : failure;
+}
+
 /**
  * One problem per root cause: failing tests and files that failed to load are grouped by where
  * the code broke (file and line) and what broke there. Suites with a blocker could not judge the
@@ -46,8 +55,8 @@ function titleOf(failure: Failure, location: SourceLocation | undefined): string
 export function groupProblems(run: TestRun): Problem[] {
   const problems = new Map<string, Problem>();
   const add = (entry: Entry, loadFailed: boolean): void => {
-    const { failure } = entry;
-    const kind = classifyFailure(failure);
+    const failure = located(entry.failure);
+    const kind = failureKind(failure);
     // Without a location the test file is the best-known place; no line is made up for it.
     const where = failure.location ? `${failure.location.file}:${failure.location.line}` : entry.file;
     const id = problemId(kind, where, failure.message);

@@ -2,6 +2,10 @@ import path from 'node:path';
 import { CommitParser } from 'conventional-commits-parser';
 import type { CommitIntent, Totals } from '../model.js';
 import { stripControl } from '../safe-text.js';
+import { formatTotals } from '../test-run.js';
+
+// The CLI and SDK users have read totals from here.
+export { formatTotals };
 
 /** Long words shortened the way commit scopes usually are. */
 const SCOPE_ABBREVIATIONS: Record<string, string> = {
@@ -54,13 +58,6 @@ function lastWord(name: string): string {
 function abbreviate(word: string): string {
   const clean = word.replace(/[^a-z0-9-]/g, '');
   return SCOPE_ABBREVIATIONS[clean] ?? clean;
-}
-
-export function formatTotals(t: Totals): string {
-  const parts = [`${t.passed} passed`, `${t.failed} failed`];
-  if (t.skipped) parts.push(`${t.skipped} skipped`);
-  if (t.loadErrors) parts.push(`${t.loadErrors} file${t.loadErrors === 1 ? '' : 's'} failed to load`);
-  return parts.join(', ');
 }
 
 export interface CommitMessageInput {

@@ -5,10 +5,11 @@ import type { Candidate, Problem, TestCase, TestRun, Verdict } from '../model.js
 import { applyPatch } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
+import { stillFailing, sumTotals } from '../test-run.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { addWorktree, removeWorktree } from '../vcs/index.js';
 import { findFlaky } from './flaky.js';
-import { compareRuns, stillFailing } from './compare.js';
+import { compareRuns } from './compare.js';
 
 export interface VerifyInput {
   /** The user's repository: worktrees are made from it. */
@@ -117,8 +118,7 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
 
 export function mergeRuns(runs: TestRun[]): TestRun {
   const suites = runs.flatMap((r) => r.suites);
-  const totals = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
-  for (const s of suites) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s.totals[k];
+  const totals = sumTotals(suites);
   return {
     startedAt: runs[0]?.startedAt ?? new Date().toISOString(),
     durationMs: runs.reduce((n, r) => n + r.durationMs, 0),
