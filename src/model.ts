@@ -222,6 +222,8 @@ export type StopReason =
   | 'max-iterations'
   | 'no-progress'
   | 'nothing-fixable'
+  /** Only flaky tests fail (on their first attempt): nothing to repair, yet not green. */
+  | 'flaky'
   | 'blocked'
   | 'budget'
   | 'interrupted';
@@ -307,6 +309,8 @@ export interface RunSummary {
   reports: string[];
   startedAt: string;
   endedAt: string;
+  /** The exit code the policy chose for this ending (flaky.exitCode, when only flaky tests fail). */
+  exitCode?: number;
 }
 
 // ---- events: the loop is a stream of these; the CLI, journal and reports consume them ----

@@ -54,8 +54,11 @@ export const NO_TESTS: Readonly<Totals> = Object.freeze({ tests: 0, passed: 0, f
 export function countTotals(tests: TestCase[], loadFailures: LoadFailure[]): Totals {
   const totals: Totals = { ...NO_TESTS, tests: tests.length, loadErrors: loadFailures.length };
   for (const test of tests) {
-    if (test.status === 'passed') totals.passed++;
-    else if (test.status === 'failed') totals.failed++;
+    // A test retried within the run counts as its first attempt went: one that failed and then
+    // passed would have failed the user's own run, so it is no pass here (it is named flaky apart).
+    const status = test.attempts?.[0] ?? test.status;
+    if (status === 'passed') totals.passed++;
+    else if (status === 'failed') totals.failed++;
     // A todo is a test that was not run: for the loop it weighs like a skipped one.
     else totals.skipped++;
   }
@@ -122,6 +125,16 @@ export function missingTests(run: TestRun, opts: GreenOptions = {}): number {
  * file loaded, every suite ran and no expected test is missing. Skipped tests do not prevent
  * green (they are always listed as skipped), but a run with nothing executed is not green.
  */
+/**
+ * Every test that failed (on its first attempt) is flaky, and nothing else stands between the run
+ * and green: the user's own run would fail now and then, and no repair is owed.
+ */
+export function onlyFlakyFail(run: TestRun, flaky: ReadonlySet<string>): boolean {
+  const t = run.totals;
+  if (t.failed === 0 || t.loadErrors > 0 || blockedSuites(run).length > 0) return false;
+  return run.suites.every((s) => s.tests.every((test) => (test.attempts?.[0] ?? test.status) !== 'failed' || flaky.has(test.id)));
+}
+
 export function isGreen(run: TestRun, opts: GreenOptions = {}): boolean {
   const t = run.totals;
   return t.passed > 0 && t.failed === 0 && t.loadErrors === 0 && blockedSuites(run).length === 0 && missingTests(run, opts) === 0;

@@ -27,6 +27,7 @@ const INTERRUPTIONS: Record<Interruption, { code: number; said: string }> = {
 };
 
 export function exitCodeFor(summary: RunSummary): number {
+  if (summary.exitCode !== undefined) return summary.exitCode;
   if (summary.status === 'error') return EXIT.usage;
   return summary.status === 'green' ? 0 : summary.status === 'blocked' ? 3 : summary.status === 'interrupted' ? 130 : 1;
 }

@@ -7,6 +7,7 @@ import type { PolicyInput } from '../policy/index.js';
 import { providersFromPolicy } from '../repair/index.js';
 import type { PatchProvider, ProviderSummary } from '../repair/types.js';
 import { reportRunEnd, type Reporter } from '../report/index.js';
+import { onlyFlakyFail } from '../test-run.js';
 import { discoverTests } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { Channel } from './channel.js';
@@ -123,7 +124,7 @@ async function iterate(run: Run): Promise<Stop> {
     if (!stop) {
       run.iterations = iteration;
       const record = await runIteration(run, iteration);
-      stop = decide(iteration, { after: record.after, commits: record.commits.length, attempts: record.attempts.length, deploy: record.deploy });
+      stop = decide(iteration, { after: record.after, commits: record.commits.length, attempts: record.attempts.length, deploy: record.deploy, onlyFlaky: onlyFlakyFail(record.after, run.flaky.ids) });
     }
     if (stop) {
       if (stop.spent) run.emit({ type: 'budget:spent', ...stop.spent });
@@ -159,6 +160,7 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     endedAt: new Date().toISOString(),
     ...(error ? { error } : {}),
     ...(llm ? { llm } : {}),
+    ...(stopReason === 'flaky' ? { exitCode: session.policy.flaky.exitCode } : {}),
   };
   const { policy, maxIterations } = session;
   await reportRunEnd(session.reporters, { summary, iterations: run.records, maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD });

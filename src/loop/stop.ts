@@ -25,6 +25,8 @@ export interface RunState {
     after: TestRun;
     commits: number;
     attempts: number;
+    /** Every failing test is flaky (onlyFlakyFail). */
+    onlyFlaky?: boolean;
     deploy?: DeployResult[];
   };
 }
@@ -49,6 +51,7 @@ export function stopDecision(state: RunState): Stop | undefined {
   if (state.aborted) return { reason: 'interrupted' };
   if (ended.after.suites.every((s) => s.blocker)) return { reason: 'blocked' };
   if (isGreen(ended.after, { expectedTests: state.expectedTests })) return { reason: 'green' };
+  if (ended.onlyFlaky) return { reason: 'flaky' };
   if (state.stopOnDeployFailure && ended.deploy?.some((d) => d.status === 'failed')) return { reason: 'deploy-failed' };
   if (state.wallSpent) return { reason: 'budget', spent: { budget: 'maxWallMinutes', limit: state.maxWallMinutes! } };
   // Nothing committed: tried and failed (no-progress), or nobody had anything to try (nothing-fixable).

@@ -251,6 +251,10 @@ export const PolicySchema = z.strictObject({
         .min(0)
         .default(2)
         .describe('Times each failing test is re-run before repair (by name; vitest retries it within the baseline run), and a test a candidate seems to break before it counts; one that passes in any re-run is flaky and never repaired.'),
+      exitCode: z
+        .union([z.literal(0), z.literal(1)])
+        .default(1)
+        .describe('Exit code of a run that ends with only flaky tests failing (stop reason "flaky", status "failing"): 1, as the suites can fail; 0 to accept them.'),
     })
     .describe('Detection of flaky tests before repair.')
     .prefault({}),

@@ -34,6 +34,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   'max-iterations': 'the iteration budget was spent',
   'no-progress': 'an iteration committed no fix although candidates were tried',
   'nothing-fixable': 'no provider offered a candidate for the remaining problems',
+  flaky: 'only flaky tests fail: they failed on their first attempt and passed on a re-run, so there is nothing to repair, yet a plain run of the suites can fail',
   blocked: 'no suite could be run',
   budget: 'a token or cost budget of the model was spent',
   fatal: 'a provider could not go on',

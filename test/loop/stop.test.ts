@@ -33,6 +33,11 @@ describe('stopDecision before an iteration', () => {
 });
 
 describe('stopDecision after an iteration', () => {
+  it('stops "flaky" when only flaky tests fail: nothing to repair, and not green', () => {
+    expect(stopDecision(after({ commits: 0, attempts: 0, onlyFlaky: true }))).toEqual({ reason: 'flaky' });
+    expect(stopDecision(after({ after: GREEN, onlyFlaky: false }))).toEqual({ reason: 'green' });
+  });
+
   it('goes on while fixes are committed and iterations are left', () => {
     expect(stopDecision(after({}))).toBeUndefined();
   });
