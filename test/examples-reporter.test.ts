@@ -5,6 +5,7 @@ import { main } from '../examples/reporter.js';
 import { demoRepo } from './helpers/git-repo.js';
 
 describe('examples/reporter.ts', () => {
+  // A whole run on the demo app: slower than the default minute on a loaded machine.
   it('writes pull-request.md from the events, the iteration records and the summary, listed with the reports', async () => {
     const summary = await main(demoRepo());
     expect(summary.status).toBe('green');
@@ -16,5 +17,5 @@ describe('examples/reporter.ts', () => {
     const fixes = lines.slice(4, -1);
     expect(fixes.map((l) => l.slice(-8, -1))).toEqual(summary.commits.map((c) => c.sha.slice(0, 7)));
     expect(fixes).toContainEqual(expect.stringMatching(/^- fix\(env\): import missing parseBoolean in readEnv\(\) \(\w+, iteration 1, [0-9a-f]{7}\)$/));
-  });
+  }, 240_000);
 });

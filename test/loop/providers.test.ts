@@ -51,5 +51,5 @@ describe('the provider lifecycle', () => {
     const journal = readFileSync(path.join(repo, '.fixloop', 'runs', summary.runId, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LoopEvent);
     expect(journal).toEqual(events);
     expect(fromJournal(journal, summary.runId).providerEvents).toEqual([notice]);
-  });
+  }, 240_000);
 });
