@@ -11,6 +11,7 @@ import { llmProviderFromPolicy, type LlmEvent, type LlmProvider } from '../repai
 import type { PatchProvider } from '../repair/types.js';
 import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.js';
 import { discoverTests, runSuites } from '../runners/index.js';
+import { passVariables, withEnvironment } from '../runners/environment.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing } from '../verify/index.js';
@@ -59,7 +60,7 @@ export function createLoop(options: LoopOptions): Loop {
   let result: Promise<RunSummary> | undefined;
   const start = () => {
     if (!result) {
-      result = execute(options, (e) => channel.push(e));
+      result = withEnvironment(() => execute(options, (e) => channel.push(e)));
       result.then(() => channel.close(), (err) => channel.close(err));
       // The caller may only iterate; the failure then reaches them through the stream.
       result.catch(() => undefined);
@@ -90,6 +91,8 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     ? { policy: parsePolicy(options.policy, '(SDK options)'), source: 'SDK options' }
     : loadPolicy(root, options.policyFile);
   const policy: Policy = loaded.policy;
+  // Every command this run starts (suites, verification, discovery, deploy) gets the user's environment minus secrets, but these.
+  passVariables(policy.env.pass);
   const maxIterations = options.maxIterations ?? policy.budget.maxIterations;
   const resume = options.resume === true ? resumeState(root) : options.resume;
   const baseSha = resume?.baseSha ?? (await headSha(root));

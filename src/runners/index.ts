@@ -112,3 +112,4 @@ function unrun(tests: TestSelection[], run: SuiteRun): number {
   const unloaded = new Set(run.loadFailures.map((lf) => lf.file));
   return tests.filter((t) => !ran.has(selectionKey(t)) && !unloaded.has(t.file)).length;
 }
+export { isSecret, passVariables, userEnvironment, withEnvironment, type UserEnvironment } from './environment.js';

@@ -4,11 +4,16 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
+import { commandEnvironment } from './environment.js';
 
 export interface CommandOptions {
   cwd: string;
-  /** Added to the environment, after the no-colour defaults (so they may override them). */
+  /**
+   * Variables the caller sets on top of the user's environment (an SDK user's own choice: fixloop
+   * itself adds none, so a suite sees what it sees in the user's terminal).
+   */
   env?: Record<string, string>;
   /** The whole process tree is killed after this many seconds. */
   timeoutSec?: number;
@@ -27,9 +32,13 @@ export interface CommandResult {
   timedOut: boolean;
   aborted: boolean;
   durationMs: number;
-  /** The last 64 KB of output: evidence for messages. */
+  /** The last 64 KB of output, colour codes removed: evidence for messages. */
   outputTail: string;
-  /** The last `keepOutput` characters of output, for parsers: runners print their summaries last. */
+  /**
+   * The last `keepOutput` characters of output, for parsers (runners print their summaries last),
+   * with colour and other terminal codes removed: a user whose environment asks for colour
+   * (FORCE_COLOR, CI) gets it in the log file, and the parsers read plain text all the same.
+   */
   output: string;
   /** True when `output` lost its beginning to the bound. */
   outputTruncated: boolean;
@@ -103,7 +112,9 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   const subprocess = execa(command, {
     shell: true,
     cwd: options.cwd,
-    env: { FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', ...options.env },
+    // The user's environment minus secrets, exactly: never the parent's whole environment.
+    env: { ...commandEnvironment().env, ...options.env },
+    extendEnv: false,
     // Its own process group, so that process.kill(-pid) reaches every worker it spawns.
     detached: true,
     stdin: 'ignore',
@@ -163,7 +174,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     await new Promise<void>((resolve) => stream.end(resolve));
   }
 
-  const output = keep.text();
+  const output = stripVTControlCharacters(keep.text()).replace(/\r\n?/g, '\n');
   return {
     exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
     timedOut,
