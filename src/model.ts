@@ -64,6 +64,24 @@ export interface Blocker {
   outputTail: string;
 }
 
+/**
+ * Something the tests need that is not installed: a package, a Python package, a browser or a
+ * program. The tests it fails are blocked by the environment, never a problem to repair.
+ */
+export interface MissingDependency {
+  kind: 'package' | 'python-package' | 'browser' | 'program';
+  /** The package, browser or program: "lodash", "httpx", "chromium", "magick". */
+  name: string;
+  /** What to do, e.g. "run `npm ci`: lodash is in package.json but not installed". */
+  install: string;
+  /** The error as printed, e.g. "Cannot find package 'lodash'". */
+  message: string;
+  /** Test files that failed to load because of it. */
+  files: string[];
+  /** Tests that failed because of it. */
+  testIds: string[];
+}
+
 export interface SuiteRun {
   suite: string;
   command: string;
@@ -74,6 +92,8 @@ export interface SuiteRun {
   loadFailures: LoadFailure[];
   totals: Totals;
   blocker?: Blocker;
+  /** Dependencies that are not installed, with the load failures and tests they explain: environment blockers, not problems. */
+  missing?: MissingDependency[];
   /** What the adapter could not do as asked, e.g. run only the chosen test files. */
   warnings?: string[];
   /** File holding the full output of this run, when one was written. */

@@ -10,7 +10,7 @@ import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
 import { llmProviderFromPolicy, type LlmEvent, type LlmProvider } from '../repair/llm/index.js';
 import type { PatchProvider } from '../repair/types.js';
 import { isGreen, writeIterationReport, writeRunSummary } from '../report/index.js';
-import { discoverTests, runSuites } from '../runners/index.js';
+import { blockedByEnvironment, discoverTests, runSuites } from '../runners/index.js';
 import { passVariables, withEnvironment } from '../runners/environment.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
@@ -274,7 +274,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
         stopReason = 'interrupted';
         break;
       }
-      if (current.suites.every((s) => s.blocker)) {
+      if (blockedByEnvironment(current)) {
         stopReason = 'blocked';
         break;
       }

@@ -2,9 +2,10 @@
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
 import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
 import {
-  attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
+  attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingDependencies, missingImpact, missingTests, newlyPassing, problemFor,
   skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
 } from './facts.js';
+import { describeMissing } from '../runners/missing.js';
 import { categorySection, goalSection } from './progress.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
 
@@ -191,6 +192,17 @@ function challenges(after: TestRun, flaky: FlakyTest[]): string {
       ].join('\n'),
     );
   }
+  for (const { suite, missing } of missingDependencies(after)) {
+    parts.push(
+      [
+        `### ${suite.suite}: ${describeMissing(missing)} is not installed`,
+        '',
+        `- **Error:** ${code(missing.message)}`,
+        `- **Blocks:** ${missingImpact(missing)} — not handed to a repair provider: no change to the code installs it`,
+        `- **To unblock:** ${missing.install}`,
+      ].join('\n'),
+    );
+  }
   return parts.length ? parts.join('\n\n') : 'None: every suite ran and no test was flaky.';
 }
 
@@ -231,6 +243,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
     return more.length ? `All suites are green.\n\n${more.map((m) => `- ${m}`).join('\n')}` : 'All suites are green.';
   }
   const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
+  for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`Install ${describeMissing(missing)} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
   for (const p of rec.problems) {
     const left = stillFailingOf(p, rec.after);
     if (left.length === 0) continue;
