@@ -199,6 +199,8 @@ export interface Verdict {
   /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
   flaky?: FlakyTest[];
   summary: string;
+  /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
+  dependencies?: string;
 }
 
 export interface CommitRecord {
@@ -291,6 +293,11 @@ export interface IterationRecord {
   discovery?: Discovery[];
   /** The deploy stage after this iteration, when one ran. */
   deploy?: DeployResult[];
+  /**
+   * How the loop's worktree got what git does not carry, e.g. "linked node_modules at .,
+   * packages/a; linked virtualenv .venv" (verifications' worktrees get the same).
+   */
+  dependencies?: string;
 }
 
 /** What the LLM provider spent in a run. */

@@ -15,7 +15,7 @@ import { passVariables, withEnvironment } from '../runners/environment.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { groupProblems } from '../triage/index.js';
 import { stillFailing } from '../verify/index.js';
-import { addWorktree, cleanStaleState, commitFiles, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, cleanStaleState, describeDependencies, commitFiles, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
 import { runDeploy } from './deploy.js';
@@ -189,6 +189,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     emit({ type: 'iteration:end', iteration: record.iteration, totals: after.totals, commits: record.commits.length, reports: written });
   }
 
+  let dependencies: string | undefined;
   const lock = acquireLock(root, runId);
   if (lock.tookOverFrom !== undefined) process.emitWarning(`fixloop: took over the lock of a dead run (pid ${lock.tookOverFrom})`);
   try {
@@ -196,11 +197,11 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     const cleaned = await cleanStaleState(root, branch);
     if (resume) {
       if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
-      await addWorktree(root, workDir, branch, { branch: true });
+      dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
       emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits: commits.length, cleaned });
     } else {
       await createBranch(root, branch, baseSha);
-      await addWorktree(root, workDir, branch, { branch: true });
+      dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
       emit({ type: 'run:start', cwd: root, branch, baseSha, maxIterations, policySource: loaded.source, uncommitted: dirty, cleaned });
     }
 
@@ -246,7 +247,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
       for (const p of problems) {
         emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
       }
-      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests], categories: policy.categories, expectedTests, discovery });
+      const record: IterationRecord = (open = { runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [], baseSha: await headSha(workDir), flaky: [...flakyTests], categories: policy.categories, expectedTests, discovery, dependencies });
 
       for (const problem of problems) {
         if (options.signal?.aborted || wallSpent()) break;

@@ -84,6 +84,7 @@ function testExecution(rec: IterationRecord, opts: ReportOptions): string {
   const a = rec.after.totals;
   rows.push(['**Total**', '', '', String(a.passed), String(a.failed), String(a.skipped), String(a.loadErrors), duration(rec.after.durationMs), totalsCell(rec.before.totals)]);
   const parts = [table(['Suite', 'Command', 'Status', 'Passed', 'Failed', 'Skipped', 'Load errors', 'Duration', 'Before'], rows)];
+  if (rec.dependencies) parts.push(`Dependencies outside git, as the checkout has them: ${rec.dependencies}.`);
   const missing = missingTests(rec.after, opts);
   if (missing > 0) parts.push(`**Warning:** ${opts.expectedTests} tests were expected but ${a.tests} reported: ${missing} did not run.`);
   const skipped = skippedTests(rec.after);

@@ -48,6 +48,7 @@ describe('a run blocked by a missing package', () => {
     expect(asked).toEqual([]);
 
     const md = readFileSync(summary.reports.find((f) => f.endsWith('iteration-1.md'))!, 'utf8');
+    expect(md).toContain('Dependencies outside git, as the checkout has them: linked node_modules at ..');
     expect(md).toContain('### unit: package left-pad is not installed');
     expect(md).toContain('- **To unblock:** run `npm ci`: left-pad is in package.json but not installed');
     expect(md).toContain('- Install package left-pad for suite `unit` (test/pad.test.ts (failed to load)): run `npm ci`: left-pad is in package.json but not installed.');
