@@ -155,3 +155,16 @@ describe('a suite that cannot start for a missing package', () => {
     ]);
   });
 });
+
+describe('blockedByEnvironment', () => {
+  const green = suiteRunOf('passing', 'green');
+  const blocked: SuiteRun = { ...suiteRunOf('passing', 'down'), blocker: { reason: 'timeout', message: 'timed out', outputTail: '' } };
+  const failing = suiteRunOf('assertions', 'code');
+  it('is true when every failure left is the environment\'s, false when the code fails or nothing is blocked', () => {
+    expect(blockedByEnvironment(testRunOf(green))).toBe(false);
+    expect(blockedByEnvironment(testRunOf(green, blocked))).toBe(true);
+    expect(blockedByEnvironment(testRunOf(blocked))).toBe(true);
+    expect(blockedByEnvironment(testRunOf(failing, blocked))).toBe(false);
+    expect(blockedByEnvironment(testRunOf(failing))).toBe(false);
+  });
+});
