@@ -69,6 +69,24 @@ export interface Blocker {
   outputTail: string;
 }
 
+/**
+ * Something the tests need that is not installed: a package, a Python package, a browser or a
+ * program. The tests it fails are blocked by the environment, never a problem to repair.
+ */
+export interface MissingDependency {
+  kind: 'package' | 'python-package' | 'browser' | 'program';
+  /** The package, browser or program: "lodash", "httpx", "chromium", "magick". */
+  name: string;
+  /** What to do, e.g. "run `npm ci`: lodash is in package.json but not installed". */
+  install: string;
+  /** The error as printed, e.g. "Cannot find package 'lodash'". */
+  message: string;
+  /** Test files that failed to load because of it. */
+  files: string[];
+  /** Tests that failed because of it. */
+  testIds: string[];
+}
+
 export interface SuiteRun {
   suite: string;
   command: string;
@@ -79,6 +97,8 @@ export interface SuiteRun {
   loadFailures: LoadFailure[];
   totals: Totals;
   blocker?: Blocker;
+  /** Dependencies that are not installed, with the load failures and tests they explain: environment blockers, not problems. */
+  missing?: MissingDependency[];
   /** What the adapter could not do as asked, e.g. run only the chosen test files. */
   warnings?: string[];
   /** File holding the full output of this run, when one was written. */
@@ -184,6 +204,8 @@ export interface Verdict {
   /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
   flaky?: FlakyTest[];
   summary: string;
+  /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
+  dependencies?: string;
 }
 
 export interface CommitRecord {
@@ -278,6 +300,11 @@ export interface IterationRecord {
   discovery?: Discovery[];
   /** The deploy stage after this iteration, when one ran. */
   deploy?: DeployResult[];
+  /**
+   * How the loop's worktree got what git does not carry, e.g. "linked node_modules at .,
+   * packages/a; linked virtualenv .venv" (verifications' worktrees get the same).
+   */
+  dependencies?: string;
 }
 
 /** What the LLM provider spent in a run. */

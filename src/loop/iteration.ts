@@ -26,7 +26,7 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
   const problems = triage(run, iteration, before);
   const record: IterationRecord = (run.open = {
     runId: session.runId, iteration, startedAt: new Date().toISOString(), endedAt: '', before, after: before, problems, attempts: [], commits: [],
-    baseSha: await headSha(session.workDir), flaky: [...run.flaky.tests], categories: session.policy.categories, expectedTests: session.policy.goal.expectedTests, discovery: run.discovery,
+    baseSha: await headSha(session.workDir), flaky: [...run.flaky.tests], categories: session.policy.categories, expectedTests: session.policy.goal.expectedTests, discovery: run.discovery, dependencies: session.dependencies,
   });
 
   for (const problem of problems) {

@@ -8,6 +8,7 @@ import { providersFromPolicy } from '../repair/index.js';
 import type { PatchProvider, ProviderSummary } from '../repair/types.js';
 import { reportRunEnd, type Reporter } from '../report/index.js';
 import { onlyFlakyFail } from '../test-run.js';
+import { passVariables, withEnvironment } from '../runners/environment.js';
 import { discoverTests } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { Channel } from './channel.js';
@@ -57,7 +58,7 @@ export function createLoop(options: LoopOptions): Loop {
   let result: Promise<RunSummary> | undefined;
   const start = () => {
     if (!result) {
-      result = execute(options, (e) => channel.push(e));
+      result = withEnvironment(() => execute(options, (e) => channel.push(e)));
       result.then(() => channel.close(), (err) => channel.close(err));
       // The caller may only iterate; the failure then reaches them through the stream.
       result.catch(() => undefined);
@@ -79,6 +80,8 @@ export function resumeLoop(options: Omit<LoopOptions, 'resume'>): Loop {
 
 async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Promise<RunSummary> {
   const session = await openSession(options, push);
+  // Every command this run starts (suites, verification, discovery, deploy) gets the user's environment minus secrets, but these.
+  passVariables(session.policy.env.pass);
   let providers: PatchProvider[];
   try {
     providers = options.providers ?? providersFromPolicy(session.policy, { ...options.llm, policyInRepository: policyInRepository(session.policySource) });

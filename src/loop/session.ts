@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { LoopEvent } from '../model.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
-import { addWorktree, cleanStaleState, createBranch, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, cleanStaleState, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { LoopError } from './errors.js';
 import { journalFile, journalReporter } from './journal.js';
 import { acquireLock, type Lock } from './lock.js';
@@ -42,6 +42,8 @@ export interface Session {
   reportDir: string;
   /** The loop's worktree, on `branch`. */
   workDir: string;
+  /** How the worktree got what git does not carry (linked node_modules, a virtualenv…), for the reports. */
+  dependencies?: string;
   /** The run's branch; after close(), the branch that holds the fixes. */
   branch: string;
   /** The journal, the iteration reports, the summary, then the caller's. */
@@ -114,11 +116,11 @@ export async function beginSession(session: Session, commits: number): Promise<v
   const cleaned = await cleanStaleState(root, branch);
   if (resume) {
     if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
-    await addWorktree(root, workDir, branch, { branch: true });
+    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
     emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits, cleaned });
   } else {
     await createBranch(root, branch, session.baseSha);
-    await addWorktree(root, workDir, branch, { branch: true });
+    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
     emit({ type: 'run:start', cwd: root, branch, baseSha: session.baseSha, maxIterations, policySource: session.policySource, uncommitted: session.dirty, cleaned });
   }
 }

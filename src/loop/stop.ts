@@ -4,6 +4,7 @@
 import type { DeployResult, StopReason, TestRun } from '../model.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
 import { isGreen } from '../report/index.js';
+import { blockedByEnvironment } from '../runners/missing.js';
 import { StopRequested } from './problem.js';
 
 /** What the stop decision looks at. */
@@ -49,7 +50,7 @@ export function stopDecision(state: RunState): Stop | undefined {
     return undefined;
   }
   if (state.aborted) return { reason: 'interrupted' };
-  if (ended.after.suites.every((s) => s.blocker)) return { reason: 'blocked' };
+  if (blockedByEnvironment(ended.after)) return { reason: 'blocked' };
   if (isGreen(ended.after, { expectedTests: state.expectedTests })) return { reason: 'green' };
   if (ended.onlyFlaky) return { reason: 'flaky' };
   if (state.stopOnDeployFailure && ended.deploy?.some((d) => d.status === 'failed')) return { reason: 'deploy-failed' };

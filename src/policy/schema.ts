@@ -289,6 +289,17 @@ export const PolicySchema = z.strictObject({
     })
     .optional()
     .describe('Commands run after an iteration, e.g. a staging deploy; their outcome is in the report.'),
+  env: z
+    .strictObject({
+      pass: z
+        .array(z.string().regex(/^[^=\0]+$/, 'an environment variable name'))
+        .default([])
+        .describe(
+          'Variables let through to test, setup and deploy commands although they look like secrets (ANTHROPIC_API_KEY, *_API_KEY, *_TOKEN, *_SECRET, *PASSWORD*, credential-like *_KEY, AWS_*/GOOGLE_APPLICATION_CREDENTIALS/GITHUB_TOKEN/NPM_TOKEN credentials, URLs with a password for a remote host), e.g. ["STRIPE_TEST_KEY"] for a suite that needs it. Every other variable of your environment reaches them as it is, and fixloop adds none.',
+        ),
+    })
+    .describe('The environment of the commands fixloop runs: yours, minus secrets.')
+    .prefault({}),
   report: z
     .strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),

@@ -4,7 +4,8 @@ import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteR
 import {
   blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
 } from '../test-run.js';
-import { attemptFor, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
+import { attemptFor, missingDependencies, missingImpact, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
+import { describeMissing } from '../runners/missing.js';
 import { safeMarkdown } from '../safe-text.js';
 import { categorySection, goalSection } from './progress.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
@@ -76,6 +77,7 @@ function testExecution(rec: IterationRecord, opts: ReportOptions): string {
   const a = rec.after.totals;
   rows.push(['**Total**', '', '', String(a.passed), String(a.failed), String(a.skipped), String(a.loadErrors), duration(rec.after.durationMs), formatTotals(rec.before.totals, { every: true })]);
   const parts = [table(['Suite', 'Command', 'Status', 'Passed', 'Failed', 'Skipped', 'Load errors', 'Duration', 'Before'], rows)];
+  if (rec.dependencies) parts.push(`Dependencies outside git, as the checkout has them: ${rec.dependencies}.`);
   const missing = missingTests(rec.after, opts);
   if (missing > 0) parts.push(`**Warning:** ${opts.expectedTests} tests were expected but ${a.tests} reported: ${missing} did not run.`);
   const skipped = skippedTests(rec.after);
@@ -184,6 +186,17 @@ function challenges(after: TestRun, flaky: FlakyTest[]): string {
       ].join('\n'),
     );
   }
+  for (const { suite, missing } of missingDependencies(after)) {
+    parts.push(
+      [
+        `### ${suite.suite}: ${describeMissing(missing)} is not installed`,
+        '',
+        `- **Error:** ${code(missing.message)}`,
+        `- **Blocks:** ${missingImpact(missing)} — not handed to a repair provider: no change to the code installs it`,
+        `- **To unblock:** ${missing.install}`,
+      ].join('\n'),
+    );
+  }
   return parts.length ? parts.join('\n\n') : 'None: every suite ran and no test was flaky.';
 }
 
@@ -224,6 +237,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
     return more.length ? `All suites are green.\n\n${more.map((m) => `- ${m}`).join('\n')}` : 'All suites are green.';
   }
   const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
+  for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`Install ${describeMissing(missing)} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
   for (const p of rec.problems) {
     const left = stillFailing(p, rec.before, rec.after).map(shownId);
     if (left.length === 0) continue;

@@ -8,6 +8,7 @@ import { ExitCodeAdapter } from './exit-code.js';
 import { JestAdapter } from './jest.js';
 import { JunitAdapter, PytestAdapter } from './junit.js';
 import { NodeTestAdapter } from './node-test.js';
+import { markMissing } from './missing.js';
 import { suiteDirs } from './report-run.js';
 import { settleResults } from './settle.js';
 import { sumTotals } from './results.js';
@@ -108,6 +109,7 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       run = { ...whole, warnings: [said, ...(whole.warnings ?? [])] };
     }
     if (detected?.warning) run.warnings = [detected.warning, ...(run.warnings ?? [])];
+    run = markMissing(run, suiteDirs(suite, opts.cwd));
     runs.push(run);
     opts.onSuiteEnd?.(run);
   }
@@ -131,3 +133,5 @@ function unrun(tests: TestSelection[], run: SuiteRun): number {
   const unloaded = new Set(run.loadFailures.map((lf) => lf.file));
   return tests.filter((t) => !ran.has(selectionKey(t)) && !unloaded.has(t.file)).length;
 }
+export { blockedByEnvironment, describeMissing, markMissing, missingDependency, packageOf } from './missing.js';
+export { isSecret, passVariables, userEnvironment, withEnvironment, type UserEnvironment } from './environment.js';

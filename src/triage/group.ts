@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
 import { failureKind, failureText, isProjectFile, tsDiagnostics } from './diagnostics.js';
+import { isMissingDependency } from '../runners/missing.js';
 
 interface Entry {
   failure: Failure;
@@ -83,9 +84,10 @@ export function groupProblems(run: TestRun): Problem[] {
 
   for (const suite of run.suites) {
     if (suite.blocker) continue;
-    for (const load of suite.loadFailures) add({ failure: load.failure, file: load.file }, true);
+    // What a missing dependency explains is the environment's to fix: a blocker, never a problem.
+    for (const load of suite.loadFailures) if (!isMissingDependency(suite, load.file)) add({ failure: load.failure, file: load.file }, true);
     for (const test of suite.tests) {
-      if (test.status !== 'failed') continue;
+      if (test.status !== 'failed' || isMissingDependency(suite, test.file, test.id)) continue;
       const failure = test.failure ?? { message: `${test.fullName} failed without an error` };
       add({ failure, file: test.file, testId: test.id }, false);
     }

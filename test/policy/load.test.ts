@@ -32,6 +32,7 @@ describe('parsePolicy', () => {
       verify: {},
       flaky: { reruns: 2 },
       goal: {},
+      env: { pass: [] },
       report: { dir: '.fixloop/runs/{runId}', commit: false },
     });
   });
