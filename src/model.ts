@@ -99,6 +99,8 @@ export interface SuiteRun {
   blocker?: Blocker;
   /** Dependencies that are not installed, with the load failures and tests they explain: environment blockers, not problems. */
   missing?: MissingDependency[];
+  /** Paths outside the verification worktree that the run tried to write, refused by the sandbox. */
+  deniedWrites?: string[];
   /** What the adapter could not do as asked, e.g. run only the chosen test files. */
   warnings?: string[];
   /** File holding the full output of this run, when one was written. */
@@ -190,6 +192,9 @@ export interface Candidate {
 
 export type VerdictKind = 'fixed' | 'partial' | 'no-effect' | 'regressed' | 'broken';
 
+/** What a verification's commands ran in (src/sandbox). */
+export type Isolation = { kind: 'bwrap'; network: boolean } | { kind: 'none'; why: string };
+
 export interface Verdict {
   kind: VerdictKind;
   /** The full run with the candidate applied (absent when verification stopped at the targeted run). */
@@ -206,6 +211,8 @@ export interface Verdict {
   summary: string;
   /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
   dependencies?: string;
+  /** What the candidate's code ran in: the sandbox, or nothing (and why). */
+  isolation?: Isolation;
 }
 
 export interface CommitRecord {

@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -30,6 +30,8 @@ export interface RepairContext {
   emit: Emit;
   /** Supervised mode: asked before each verified candidate is committed. */
   approver?: Approver;
+  /** What candidates' code runs in during verification (verify.sandbox). */
+  isolation?: Isolation;
 }
 
 export interface ApprovalRequest {
@@ -160,7 +162,7 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
     batch.map(async (s) => {
       const verdict = await verifyCandidate({
         repoRoot: ctx.root, ref, suites: ctx.policy.suites, baseline: current, problem, candidate: s.candidate,
-        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns,
+        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns, isolation: ctx.isolation,
       });
       // Known from now on, and in this iteration's report.
       const fresh = verdict.flaky?.length ? ctx.flaky.addVerified(verdict.flaky) : [];

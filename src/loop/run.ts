@@ -78,7 +78,7 @@ export function newRun(session: Session, options: RunOptions): Run {
   const maxWall = policy.budget.maxWallMinutes;
   return {
     session, emit, signal: options.signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
-    repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver },
+    repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver, isolation: session.isolation },
     commits: [...(resume?.commits ?? [])],
     attempts: new Map(resume?.attempts ?? []),
     reports: [...(resume?.reports ?? [])],

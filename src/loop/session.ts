@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LoopEvent } from '../model.js';
+import type { Isolation, LoopEvent } from '../model.js';
+import { isolationFor, SandboxUnavailableError } from '../sandbox/bwrap.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
 import { addWorktree, cleanStaleState, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
@@ -44,6 +45,8 @@ export interface Session {
   workDir: string;
   /** How the worktree got what git does not carry (linked node_modules, a virtualenv…), for the reports. */
   dependencies?: string;
+  /** What verification runs of candidates execute in (verify.sandbox). */
+  isolation: Isolation;
   /** The run's branch; after close(), the branch that holds the fixes. */
   branch: string;
   /** The journal, the iteration reports, the summary, then the caller's. */
@@ -87,6 +90,13 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     for (const r of reporters) r.onEvent?.(event);
     push(event);
   };
+  let isolation: Isolation;
+  try {
+    isolation = isolationFor(policy.verify.sandbox.mode, policy.verify.sandbox.network);
+  } catch (err) {
+    if (err instanceof SandboxUnavailableError) throw new LoopError(err.message, 2);
+    throw err;
+  }
   const branchPattern = policy.git.branch === 'current' ? 'fixloop/{runId}' : policy.git.branch;
   await checkBranchName(root, branchPattern.replaceAll('{runId}', runId));
   return {
@@ -97,6 +107,7 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     reportDir,
     workDir: path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-run-')), 'work'),
     branch: resume?.branch ?? branchPattern.replaceAll('{runId}', runId),
+    isolation,
     reporters,
     emit,
   };

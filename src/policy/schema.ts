@@ -240,6 +240,19 @@ export const PolicySchema = z.strictObject({
         .positive()
         .optional()
         .describe('Candidates verified at the same time, each in its own worktree. Unset: cores - 1, at least 1.'),
+      sandbox: z
+        .preprocess(
+          (value) => (typeof value === 'string' ? { mode: value } : value),
+          z.strictObject({
+            mode: z
+              .enum(['auto', 'required', 'off'])
+              .default('auto')
+              .describe('"auto": verification runs go into bubblewrap where it runs (Linux, `bwrap` installed), and the report says which isolation each had; "required": a run refuses to start without it (exit 2); "off": never.'),
+            network: z.boolean().default(false).describe('Let sandboxed verification runs reach the network (off: they have none).'),
+          }),
+        )
+        .prefault({})
+        .describe('The OS sandbox for verification runs, which execute candidates\' code: the file system read-only but the candidate\'s worktree and a private temp directory, no network, no secrets. A string is the mode.'),
     })
     .describe('How candidates are verified.')
     .prefault({}),

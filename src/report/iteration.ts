@@ -78,6 +78,8 @@ function testExecution(rec: IterationRecord, opts: ReportOptions): string {
   rows.push(['**Total**', '', '', String(a.passed), String(a.failed), String(a.skipped), String(a.loadErrors), duration(rec.after.durationMs), formatTotals(rec.before.totals, { every: true })]);
   const parts = [table(['Suite', 'Command', 'Status', 'Passed', 'Failed', 'Skipped', 'Load errors', 'Duration', 'Before'], rows)];
   if (rec.dependencies) parts.push(`Dependencies outside git, as the checkout has them: ${rec.dependencies}.`);
+  const isolation = isolationLine(rec);
+  if (isolation) parts.push(isolation);
   const missing = missingTests(rec.after, opts);
   if (missing > 0) parts.push(`**Warning:** ${opts.expectedTests} tests were expected but ${a.tests} reported: ${missing} did not run.`);
   const skipped = skippedTests(rec.after);
@@ -266,4 +268,17 @@ function impact(fixed: string[]): string {
   const files = fixed.filter(isLoadId).length;
   const tests = fixed.length - files;
   return [`${plural(tests, 'test')} now passing`, files ? `${plural(files, 'test file')} loading again` : ''].filter(Boolean).join(', ');
+}
+
+/** What the candidates' code ran in while it was verified: said for every iteration that verified one. */
+function isolationLine(rec: IterationRecord): string | undefined {
+  const seen = new Map<string, number>();
+  for (const a of rec.attempts) {
+    const i = a.verdict?.isolation;
+    if (!i) continue;
+    const text = i.kind === 'bwrap' ? `a bubblewrap sandbox (${i.network ? 'with' : 'no'} network, nothing writable but the worktree and a temp directory)` : `no sandbox (${i.why})`;
+    seen.set(text, (seen.get(text) ?? 0) + 1);
+  }
+  if (seen.size === 0) return undefined;
+  return `Candidates were verified in ${[...seen].map(([text, n]) => `${text}: ${plural(n, 'candidate')}`).join('; ')}.`;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
+import { activeSandbox, sandboxedCommand, writesOutside } from '../sandbox/bwrap.js';
 import { commandEnvironment } from './environment.js';
 
 export interface CommandOptions {
@@ -48,6 +49,10 @@ export interface CommandResult {
   pid?: number;
   /** Set when the command could not be started at all. */
   spawnError?: string;
+  /** The command ran in the sandbox (see src/sandbox). */
+  sandboxed?: boolean;
+  /** Paths outside its writable directories that the sandboxed command tried to write. */
+  deniedWrites?: string[];
 }
 
 const TAIL = 64 * 1024;
@@ -129,7 +134,9 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     log = createWriteStream(options.logFile);
   }
 
-  const subprocess = execa(command, {
+  // Untrusted code (a model's candidate under verification) runs inside the sandbox its caller set up.
+  const sandbox = activeSandbox();
+  const subprocess = execa(sandbox ? sandboxedCommand(command, options.cwd, sandbox) : command, {
     shell: true,
     cwd: options.cwd,
     // The user's environment minus secrets, exactly: never the parent's whole environment.
@@ -208,5 +215,6 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     cwd: options.cwd,
     pid,
     ...(pid === undefined && result.failed ? { spawnError: result.shortMessage } : {}),
+    ...(sandbox ? { sandboxed: true, deniedWrites: writesOutside(output) } : {}),
   };
 }

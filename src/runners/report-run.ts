@@ -5,6 +5,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { activeSandbox } from '../sandbox/bwrap.js';
 import { shellQuote } from './command-line.js';
 import type { LoadFailure, SuiteRun, TestCase } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
@@ -74,7 +75,8 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
   // Nothing asked of this suite: running it without a filter would run all of it.
   if (files && files.length === 0) return emptyRun(suite);
 
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'fixloop-run-report-'));
+  // In the sandbox only its private temp directory is writable: the report is written there.
+  const tmp = await mkdtemp(path.join(activeSandbox()?.tmpDir ?? os.tmpdir(), 'fixloop-run-report-'));
   try {
     const reportFile = spec.reportPath?.(suite, tmp, ctx.runDir) ?? path.join(tmp, 'report');
     // A report left by an earlier run must not pass for this one's.
@@ -121,6 +123,7 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
       totals: countTotals(results.tests, results.loadFailures),
       ...(blocker ? { blocker } : {}),
       ...(planned.warnings?.length ? { warnings: planned.warnings } : {}),
+      ...(result.deniedWrites?.length ? { deniedWrites: result.deniedWrites } : {}),
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

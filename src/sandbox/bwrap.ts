@@ -2,9 +2,13 @@
 // go through bubblewrap: the whole file system read-only (the user's checkout and home included),
 // only the candidate's worktree and a private temp directory writable, no network unless the
 // policy allows it, and every process ended with the sandbox.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import type { Isolation } from '../model.js';
 import { shellQuote } from '../runners/command-line.js';
+
+export type { Isolation };
 
 export type SandboxMode = 'auto' | 'required' | 'off';
 
@@ -16,8 +20,6 @@ export interface SandboxSpec {
   network: boolean;
 }
 
-/** What a verification ran in, for the report. */
-export type Isolation = { kind: 'bwrap'; network: boolean } | { kind: 'none'; why: string };
 
 /** The sandbox was required by the policy and cannot be had. */
 export class SandboxUnavailableError extends Error {
@@ -51,8 +53,9 @@ export function isolationFor(mode: SandboxMode, network: boolean): Isolation {
 /** The shell command that runs `command` in `cwd` inside the sandbox. */
 export function sandboxedCommand(command: string, cwd: string, spec: SandboxSpec): string {
   const real = (dir: string) => (existsSync(dir) ? realpathSync(dir) : dir);
-  const args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
-  // Mounted after the empty /tmp, so that a worktree under /tmp is there again, writable.
+  // /tmp stays as it is, read-only: the checkout a worktree links its dependencies from may live
+  // there. Temp files go to the private directory TMPDIR names.
+  const args = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
   for (const dir of [...new Set([real(spec.tmpDir), ...spec.writable.filter(existsSync).map(real)])]) args.push('--bind', dir, dir);
   args.push('--setenv', 'TMPDIR', real(spec.tmpDir), '--unshare-pid', '--unshare-ipc', '--die-with-parent');
   if (!spec.network) args.push('--unshare-net');
@@ -76,4 +79,16 @@ export function writesOutside(output: string): string[] {
   ];
   for (const pattern of patterns) for (const m of output.matchAll(pattern)) found.add(m[1]);
   return [...found];
+}
+
+const scope = new AsyncLocalStorage<SandboxSpec | undefined>();
+
+/** Runs `fn` with every user command it starts (suites, setup steps, re-runs) inside the sandbox `spec`. */
+export function withSandbox<T>(spec: SandboxSpec | undefined, fn: () => T): T {
+  return scope.run(spec, fn);
+}
+
+/** The sandbox commands started now go into, if any. */
+export function activeSandbox(): SandboxSpec | undefined {
+  return scope.getStore();
 }

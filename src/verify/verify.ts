@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Candidate, Problem, TestCase, TestRun, Verdict } from '../model.js';
+import type { Candidate, Isolation, Problem, TestCase, TestRun, Verdict } from '../model.js';
 import { applyPatch } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
+import { withSandbox, type SandboxSpec } from '../sandbox/bwrap.js';
 import { stillFailing, sumTotals } from '../test-run.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { addWorktree, describeDependencies, removeWorktree } from '../vcs/index.js';
@@ -30,6 +31,8 @@ export interface VerifyInput {
    * passes is flaky, not broken (the policy's `flaky.reruns`; 0 or absent: never).
    */
   flakyReruns?: number;
+  /** The sandbox the candidate's code runs in (see isolationFor); none when absent. */
+  isolation?: Isolation;
 }
 
 /** A suite faster than this runs whole even when targeted: its start-up costs more than the tests a filter would skip. */
@@ -75,45 +78,68 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
 export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-verify-')), 'tree');
   const dependencies = describeDependencies(await addWorktree(input.repoRoot, dir, input.ref));
+  const isolation = input.isolation ?? { kind: 'none', why: 'no sandbox was asked for' };
   try {
     applyPatch(dir, input.candidate.patch);
-    const common = { cwd: dir, adapters: input.adapters, logDir: input.logDir, signal: input.signal };
-    const complete = new Map<string, TestRun>();
-    const targets = targetedSuites(input.problem, input.baseline, input.suites);
-    if (targets.length) {
-      const runs: TestRun[] = [];
-      for (const t of targets) {
-        // A suite whose every file is targeted runs unfiltered, so its run counts as the full one.
-        const run = await runSuites([t.suite], t.whole ? common : t.tests ? { ...common, tests: t.tests } : { ...common, files: t.files });
-        runs.push(run);
-        if (t.whole) complete.set(t.suite.name, run);
-      }
-      const targeted = mergeRuns(runs);
-      const blocked = targeted.suites.some((s) => s.blocker);
-      const remaining = stillFailing(input.problem, input.baseline, targeted);
-      const before = stillFailing(input.problem, input.baseline, input.baseline);
-      // Nothing the problem's own tests can see has changed: the full run would only confirm it.
-      if (!blocked && remaining.length > 0 && remaining.length === before.length) {
-        return { kind: 'no-effect', targeted, fixed: [], broke: [], stillFailing: remaining, summary: "no-effect: the problem's tests still fail", dependencies };
-      }
-    }
-    const runs: TestRun[] = [];
-    for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
-    const full = mergeRuns(runs);
-    const verdict = compareRuns(input.problem, input.baseline, full, input.flaky);
-    if (!input.flakyReruns || verdict.broke.length === 0) return { ...verdict, dependencies };
-    // A test that failed here by chance must not cost a good fix: run what broke again, as the
-    // baseline's failures were, and judge the candidate without the ones that pass.
-    const broke = new Set(verdict.broke);
-    const suspects = full.suites.map((s) => ({ ...s, tests: s.tests.filter((t) => broke.has(t.id) && t.status === 'failed') }));
-    const flaky = await findFlaky({ ...full, suites: suspects }, { ...common, suites: input.suites, reruns: input.flakyReruns, judged: new Set() });
-    if (flaky.length === 0) return { ...verdict, dependencies };
-    const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
-    return { ...compareRuns(input.problem, input.baseline, full, known), flaky, dependencies };
+    const verdict = await withSandbox(sandboxFor(isolation, dir), () => judge(input, dir));
+    return withDeniedWrites({ ...verdict, dependencies, isolation });
   } finally {
     await removeWorktree(input.repoRoot, dir);
     rmSync(path.dirname(dir), { recursive: true, force: true });
   }
+}
+
+/** The worktree and a temp directory beside it are all a sandboxed run may write. */
+function sandboxFor(isolation: Isolation, dir: string): SandboxSpec | undefined {
+  if (isolation.kind !== 'bwrap') return undefined;
+  const tmpDir = path.join(path.dirname(dir), 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  return { writable: [dir], tmpDir, network: isolation.network };
+}
+
+/** A candidate whose code tried to write outside its worktree is rejected, whatever its tests say. */
+function withDeniedWrites(verdict: Verdict): Verdict {
+  const denied = [...new Set([verdict.targeted, verdict.run].flatMap((run) => run?.suites.flatMap((s) => s.deniedWrites ?? []) ?? []))];
+  if (denied.length === 0) return verdict;
+  const shown = denied.slice(0, 3).join(', ') + (denied.length > 3 ? ` and ${denied.length - 3} more` : '');
+  return { ...verdict, kind: 'broken', summary: `broken: the candidate's code tried to write outside its worktree (${shown}); the sandbox refused` };
+}
+
+/** The targeted run, then (when it improved) the full run, compared with the baseline. */
+async function judge(input: VerifyInput, dir: string): Promise<Verdict> {
+  const common = { cwd: dir, adapters: input.adapters, logDir: input.logDir, signal: input.signal };
+  const complete = new Map<string, TestRun>();
+  const targets = targetedSuites(input.problem, input.baseline, input.suites);
+  if (targets.length) {
+    const runs: TestRun[] = [];
+    for (const t of targets) {
+      // A suite whose every file is targeted runs unfiltered, so its run counts as the full one.
+      const run = await runSuites([t.suite], t.whole ? common : t.tests ? { ...common, tests: t.tests } : { ...common, files: t.files });
+      runs.push(run);
+      if (t.whole) complete.set(t.suite.name, run);
+    }
+    const targeted = mergeRuns(runs);
+    const blocked = targeted.suites.some((s) => s.blocker);
+    const remaining = stillFailing(input.problem, input.baseline, targeted);
+    const before = stillFailing(input.problem, input.baseline, input.baseline);
+    // Nothing the problem's own tests can see has changed: the full run would only confirm it.
+    if (!blocked && remaining.length > 0 && remaining.length === before.length) {
+      return { kind: 'no-effect', targeted, fixed: [], broke: [], stillFailing: remaining, summary: "no-effect: the problem's tests still fail" };
+    }
+  }
+  const runs: TestRun[] = [];
+  for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
+  const full = mergeRuns(runs);
+  const verdict = compareRuns(input.problem, input.baseline, full, input.flaky);
+  if (!input.flakyReruns || verdict.broke.length === 0) return verdict;
+  // A test that failed here by chance must not cost a good fix: run what broke again, as the
+  // baseline's failures were, and judge the candidate without the ones that pass.
+  const broke = new Set(verdict.broke);
+  const suspects = full.suites.map((s) => ({ ...s, tests: s.tests.filter((t) => broke.has(t.id) && t.status === 'failed') }));
+  const flaky = await findFlaky({ ...full, suites: suspects }, { ...common, suites: input.suites, reruns: input.flakyReruns, judged: new Set() });
+  if (flaky.length === 0) return verdict;
+  const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
+  return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
 }
 
 export function mergeRuns(runs: TestRun[]): TestRun {

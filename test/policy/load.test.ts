@@ -29,8 +29,8 @@ describe('parsePolicy', () => {
         readDenylist: DEFAULT_READ_DENYLIST,
       },
       git: { branch: 'fixloop/{runId}' },
-      verify: {},
-      flaky: { reruns: 2 },
+      verify: { sandbox: { mode: 'auto', network: false } },
+      flaky: { reruns: 2, exitCode: 1 },
       goal: {},
       env: { pass: [] },
       report: { dir: '.fixloop/runs/{runId}', commit: false },
@@ -131,5 +131,14 @@ describe('docs/policy.md', () => {
     for (const field of ['suites[].timeoutSec', 'budget.maxWallMinutes', 'git.push', 'deploy.commands[].command', 'goal.expectedTests', 'llm.model']) {
       expect(onDisk).toContain(`| \`${field}\` |`);
     }
+  });
+});
+
+describe('verify.sandbox', () => {
+  it('takes the mode alone as a string, or the mode with network', () => {
+    const suites = [{ name: 'unit', command: 'npx vitest run' }];
+    expect(parsePolicy({ suites, verify: { sandbox: 'required' } }, 'p.json').verify.sandbox).toEqual({ mode: 'required', network: false });
+    expect(parsePolicy({ suites, verify: { sandbox: { mode: 'off', network: true } } }, 'p.json').verify.sandbox).toEqual({ mode: 'off', network: true });
+    expect(() => parsePolicy({ suites, verify: { sandbox: 'always' } }, 'p.json')).toThrow(/verify\.sandbox\.mode/);
   });
 });
