@@ -23,10 +23,10 @@ export const SuiteSchema = z
     name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
     command: z.string().min(1).describe('Shell command that runs the suite, e.g. "npx vitest run".'),
     format: z
-      .enum(['auto', 'vitest', 'jest', 'node-test', 'pytest', 'junit', 'exit-code'])
+      .enum(['auto', 'vitest', 'jest', 'node-test', 'pytest', 'mocha', 'junit', 'exit-code'])
       .default('auto')
       .describe(
-        'How to read the results: "auto" detects vitest, jest, node --test and pytest from the command (or the npm script it runs) and otherwise judges by exit code.',
+        'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
     timeoutSec: z.number().positive().default(600).describe('The whole process tree is killed after this many seconds.'),
     cwd: z.string().optional().describe('Directory to run in, relative to the repository root.'),

@@ -56,6 +56,7 @@ async function discoverSuite(suite: SuiteConfig, opts: DiscoverOptions): Promise
   const why: Record<string, string> = {
     jest: 'jest lists test files, not tests (--listTests)',
     'node-test': "node's test runner cannot list tests without running them",
+    mocha: 'mocha cannot list its tests without running them',
     junit: 'a JUnit suite is only known from the report it writes',
     'exit-code': 'an exit-code suite has no tests to list',
   };

@@ -49,7 +49,7 @@ describe('parsePolicy', () => {
   });
 
   it('takes the runner formats and requires the JUnit file of a junit suite', () => {
-    const formats = ['auto', 'vitest', 'jest', 'node-test', 'pytest', 'exit-code'];
+    const formats = ['auto', 'vitest', 'jest', 'node-test', 'pytest', 'mocha', 'exit-code'];
     const policy = parsePolicy({ suites: formats.map((format) => ({ name: format, command: 'x', format })) }, 'p.json');
     expect(policy.suites.map((s) => s.format)).toEqual(formats);
     expect(parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit', junitFile: 'out/junit.xml' }] }, 'p.json').suites[0]).toEqual({
@@ -62,7 +62,7 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit' }] }, 'p.json')).toThrow(
       'Invalid policy p.json:\n  - suites.0.junitFile: format "junit" needs "junitFile", the JUnit XML file the command writes',
     );
-    expect(() => parsePolicy({ suites: [{ name: 'm', command: 'x', format: 'mocha' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
+    expect(() => parsePolicy({ suites: [{ name: 'm', command: 'x', format: 'karma' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
   });
 
   it('rejects a policy without suites', () => {
