@@ -2,13 +2,13 @@
 // file, next to whatever reporter the command already prints with.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SuiteRun, TestCase } from '../model.js';
+import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmScript, shellQuote, simpleWords, withTestPaths } from './command-line.js';
 import { parseNodeTestReport } from './node-test-parse.js';
 import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { exactNames, leafName, noRetryWarning, selectionKey } from './select.js';
-import type { RunOptions, TestRunnerAdapter, TestSelection } from './types.js';
+import { exactNames, leafName, noRetryWarning } from './select.js';
+import type { RunOptions, TestRunnerAdapter } from './types.js';
 import { atLeast, commandVersion, named, type RunnerVersion } from './version.js';
 
 /** The reporter next to this module, or in src/ when this module runs from a build in dist/. */
@@ -36,8 +36,6 @@ export interface NodeTestFeatures {
   reporter: boolean;
   /** `--test-name-pattern`: node 18.11. */
   namePattern: boolean;
-  /** Node before 22 reports the tests a name pattern leaves out as skipped. */
-  reportsFilteredAsSkipped: boolean;
   warnings: string[];
 }
 
@@ -47,7 +45,7 @@ export function nodeTestFeatures(version: RunnerVersion = { from: 'assumed' }): 
   const warnings: string[] = [];
   if (!reporter) warnings.push(`${named('node', version)} has no --test-reporter (node 18.15, 19.6 and 20 have): fixloop cannot read its tests.`);
   else if (!namePattern) warnings.push(`${named('node', version)} has no --test-name-pattern: chosen tests run with their whole files.`);
-  return { reporter, namePattern, reportsFilteredAsSkipped: version.major === undefined || version.major < 22, warnings };
+  return { reporter, namePattern, warnings };
 }
 
 /** The `node` the command runs `--test` with (or the script behind `npm test`), to ask its version. */
@@ -99,16 +97,6 @@ export function nodeTestCommand(
   return { run: [...out.slice(0, node + 1), ...flags, ...out.slice(node + 1)].join(' '), warnings };
 }
 
-/**
- * Before node 22, the tests a name pattern leaves out are reported as skipped: they were not
- * chosen, so they are left out (a chosen test that is skipped stays).
- */
-export function withoutUnchosen<T extends { tests: TestCase[] }>(results: T, chosen: TestSelection[] | undefined): T {
-  if (!chosen?.length) return results;
-  const keys = new Set(chosen.map(selectionKey));
-  return { ...results, tests: results.tests.filter((t) => t.status !== 'skipped' || keys.has(selectionKey(t))) };
-}
-
 export class NodeTestAdapter implements TestRunnerAdapter {
   readonly format = 'node-test';
 
@@ -116,14 +104,13 @@ export class NodeTestAdapter implements TestRunnerAdapter {
     const { runDir } = suiteDirs(suite, options.cwd);
     const node = nodeBinary(suite.command, runDir);
     const features = nodeTestFeatures(await commandVersion(`${shellQuote(node)} --version`, runDir, /v(\d+\.\d+\.\d+)/, options.env));
-    const chosen = features.reportsFilteredAsSkipped ? options.tests : undefined;
     return runWithReport(suite, options, {
       expected: { name: "fixloop's node:test report", hint: 'is it a `node --test` command?' },
       plan: (_suite, reportFile, files, dir, narrowing) => {
         const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir, narrowing, features);
         return { run, warnings, shown: shownCommand(suite.command, files) };
       },
-      parse: (text, _output, ctx) => withoutUnchosen(parseNodeTestReport(text, suite.name, ctx), chosen),
+      parse: (text, _output, ctx) => parseNodeTestReport(text, suite.name, ctx),
     });
   }
 }
