@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { clearVersionCache, mochaCommand, runSuites } from '../../src/runners/index.js';
-import { FIXTURES } from './runner-captures.js';
+import { mochaLoadFailures } from '../../src/runners/junit-output.js';
+import { parseJunitXml } from '../../src/runners/junit-parse.js';
+import { brief, CTX, FIXTURES, readCapture } from './runner-captures.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -140,6 +142,21 @@ describe('MochaAdapter (format "auto" on an npm script running mocha)', () => {
     expect(result.blocker).toBeUndefined();
     expect(result.loadFailures.map((l) => [l.file, l.failure.message, l.failure.location])).toEqual([
       ['test/env.test.js', 'ReferenceError: resolveMode is not defined', { file: 'src/env.js', line: 1, column: 14 }],
+    ]);
+  });
+});
+
+describe('mocha 10.8.2 (fixtures/mocha/versions, captured by capture-versions.sh) beside 11.8.0', () => {
+  const xunit = (dir: string) => parseJunitXml(readCapture('mocha', dir, 'xunit.xml'), { ...CTX, suite: 'unit' });
+
+  it('writes the same xunit report for the failing case, read the same', () => {
+    expect(brief(xunit('versions/10.8.2/failing'))).toEqual(brief(xunit('failing')));
+  });
+
+  it('stops at the same load error, with no report, read from its output as the load failure', () => {
+    const output = readCapture('mocha', 'versions/10.8.2/load', 'output.txt');
+    expect(brief({ tests: [], loadFailures: mochaLoadFailures(output, CTX, 'unit') }).loadFailures).toEqual([
+      ['test/env.test.js', 'ReferenceError: resolveMode is not defined', 'ReferenceError', 'src/env.js:1:14'],
     ]);
   });
 });
