@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so a checkout needs no build step.
-import { register } from 'tsx/esm/api';
+// A checkout runs its TypeScript sources through tsx (no build step); an installed package, which
+// ships dist/ and not src/, runs the build with plain node.
+import { existsSync } from 'node:fs';
 
-register();
-const { main, reportError } = await import('../src/cli.ts');
+const fromSource = existsSync(new URL('../src/cli.ts', import.meta.url));
+if (fromSource) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+const { main, reportError } = await import(fromSource ? '../src/cli.ts' : '../dist/cli.js');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {

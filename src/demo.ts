@@ -9,7 +9,12 @@ export const DEMO_FIXTURE = fileURLToPath(new URL('../fixtures/demo-app', import
 
 /** Where the demo's tests find vitest: the node_modules folder fixloop's own dependencies live in. */
 function dependencyFolder(): string {
-  const vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
+  let vitestPkg: string;
+  try {
+    vitestPkg = createRequire(import.meta.url).resolve('vitest/package.json');
+  } catch {
+    throw new Error('the demo app is tested with vitest, which is not installed next to fixloop: run `npm i -D vitest` in this project, then `npx fixloop demo` again');
+  }
   return path.dirname(path.dirname(realpathSync(vitestPkg)));
 }
 

@@ -10,4 +10,4 @@ export { BudgetExhaustedError, ProviderFatalError } from './repair/errors.js';
 export { applyPatch, revertPatch, patchDiff, guardPatch } from './patch/index.js';
 export { verifyCandidate, compareRuns } from './verify/index.js';
 export { commitMessage, scopeFor, RepoError } from './vcs/index.js';
-export { renderIterationMarkdown, iterationJson, writeIterationReport, writeRunSummary, IterationReportSchema } from './report/index.js';
+export { renderIterationMarkdown, iterationJson, writeIterationReport, writeRunSummary, IterationReportSchema, type Reporter } from './report/index.js';

@@ -21,13 +21,18 @@ export interface Failure {
 }
 
 export interface TestCase {
-  /** Stable across runs: `${suite}::${file}::${fullName}`. */
+  /**
+   * Stable across runs, checkouts and worktrees: `${suite}::${file}::${fullName}`, and ` [n]` after
+   * it for the n-th test of the run with that file and full name (see `occurrence`).
+   */
   id: string;
   suite: string;
   /** The test file. */
   file: string;
   /** Describe blocks and title joined by " > ". */
   fullName: string;
+  /** 2, 3, …: the n-th test of the run with this file and full name, in the runner's order; absent for the first. */
+  occurrence?: number;
   status: TestStatus;
   durationMs?: number;
   /** Where the test is declared. */
@@ -64,6 +69,24 @@ export interface Blocker {
   outputTail: string;
 }
 
+/**
+ * Something the tests need that is not installed: a package, a Python package, a browser or a
+ * program. The tests it fails are blocked by the environment, never a problem to repair.
+ */
+export interface MissingDependency {
+  kind: 'package' | 'python-package' | 'browser' | 'program';
+  /** The package, browser or program: "lodash", "httpx", "chromium", "magick". */
+  name: string;
+  /** What to do, e.g. "run `npm ci`: lodash is in package.json but not installed". */
+  install: string;
+  /** The error as printed, e.g. "Cannot find package 'lodash'". */
+  message: string;
+  /** Test files that failed to load because of it. */
+  files: string[];
+  /** Tests that failed because of it. */
+  testIds: string[];
+}
+
 export interface SuiteRun {
   suite: string;
   command: string;
@@ -74,6 +97,8 @@ export interface SuiteRun {
   loadFailures: LoadFailure[];
   totals: Totals;
   blocker?: Blocker;
+  /** Dependencies that are not installed, with the load failures and tests they explain: environment blockers, not problems. */
+  missing?: MissingDependency[];
   /** What the adapter could not do as asked, e.g. run only the chosen test files. */
   warnings?: string[];
   /** File holding the full output of this run, when one was written. */
@@ -179,6 +204,8 @@ export interface Verdict {
   /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
   flaky?: FlakyTest[];
   summary: string;
+  /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
+  dependencies?: string;
 }
 
 export interface CommitRecord {
@@ -217,6 +244,8 @@ export type StopReason =
   | 'max-iterations'
   | 'no-progress'
   | 'nothing-fixable'
+  /** Only flaky tests fail (on their first attempt): nothing to repair, yet not green. */
+  | 'flaky'
   | 'blocked'
   | 'budget'
   | 'interrupted';
@@ -271,6 +300,11 @@ export interface IterationRecord {
   discovery?: Discovery[];
   /** The deploy stage after this iteration, when one ran. */
   deploy?: DeployResult[];
+  /**
+   * How the loop's worktree got what git does not carry, e.g. "linked node_modules at .,
+   * packages/a; linked virtualenv .venv" (verifications' worktrees get the same).
+   */
+  dependencies?: string;
 }
 
 /** What the LLM provider spent in a run. */
@@ -302,6 +336,8 @@ export interface RunSummary {
   reports: string[];
   startedAt: string;
   endedAt: string;
+  /** The exit code the policy chose for this ending (flaky.exitCode, when only flaky tests fail). */
+  exitCode?: number;
 }
 
 // ---- events: the loop is a stream of these; the CLI, journal and reports consume them ----
@@ -321,7 +357,7 @@ export type LoopEvent = EventBase &
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
     | { type: 'discovery:end'; suites: Discovery[] }
     | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }
-    | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up'; message: string }
+    | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up' | 'endpoint-ignored'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }

@@ -10,6 +10,9 @@ export interface ProgressState {
   problem: number;
   problems: number;
   commits: number;
+  /** The suites of the run in progress, and how many of them have ended. */
+  suites?: string[];
+  suitesDone?: number;
 }
 
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
@@ -20,7 +23,7 @@ export function statusLine(s: ProgressState, now: number, frame = 0): string {
   if (s.iteration === 0) return `${spin} ${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`;
   const parts = [`${spin} iteration ${s.iteration}/${s.maxIterations}`];
   if (s.phase) parts.push(`${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`);
-  if (s.problems) parts.push(`problem ${Math.max(s.problem, 1)}/${s.problems}`);
+  if (s.problems) parts.push(`problem ${Math.min(Math.max(s.problem, 1), s.problems)}/${s.problems}`);
   parts.push(`${s.commits} fix${s.commits === 1 ? '' : 'es'}`);
   parts.push(`${s.maxIterations - s.iteration} iteration${s.maxIterations - s.iteration === 1 ? '' : 's'} left`);
   return parts.join(' · ');
@@ -33,9 +36,16 @@ export function advance(s: ProgressState, e: LoopEvent, now: number): ProgressSt
     case 'iteration:start':
       return { ...phase('starting'), iteration: e.iteration, problem: 0, problems: 0 };
     case 'suites:start':
-      return phase(`running ${e.suites.length === 1 ? `suite ${e.suites[0]}` : `${e.suites.length} suites`}`);
-    case 'suite:end':
-      return phase(`suite ${e.suite} done; running the rest`);
+      return { ...phase(runningSuite(e.suites, 0)), suites: e.suites, suitesDone: 0 };
+    case 'suite:end': {
+      const done = (s.suitesDone ?? 0) + 1;
+      const suites = s.suites ?? [];
+      return { ...phase(done < suites.length ? runningSuite(suites, done) : 'suites done'), suitesDone: done };
+    }
+    case 'suites:end':
+      return phase('triage: re-running failing tests, grouping problems');
+    case 'flaky:found':
+      return phase(`${e.tests.length} flaky test${e.tests.length === 1 ? '' : 's'} found; grouping problems`);
     case 'problem:found':
       return { ...s, problems: s.problems + 1 };
     case 'candidate:proposed':
@@ -47,6 +57,11 @@ export function advance(s: ProgressState, e: LoopEvent, now: number): ProgressSt
     default:
       return s;
   }
+}
+
+function runningSuite(suites: string[], done: number): string {
+  if (suites.length === 1) return `running suite ${suites[0]}`;
+  return `running suite ${suites[done]} (${done + 1}/${suites.length})`;
 }
 
 /** Draws the status line under the scrolling lines, redrawn every 100 ms. */

@@ -24,6 +24,19 @@ describe('the terminal status line', () => {
     expect(statusLine(s, 7000)).toBe('⠋ iteration 1/3 · committed; next problem 0.0s · problem 2/2 · 1 fix · 2 iterations left');
   });
 
+  it('names the suite running, n of m, and says triage once the last suite has ended', () => {
+    let s = advance(start, ev({ type: 'iteration:start', iteration: 1 }), 0);
+    s = advance(s, ev({ type: 'suites:start', iteration: 1, suites: ['unit', 'api', 'py'] }), 0);
+    expect(statusLine(s, 1000)).toBe('⠋ iteration 1/3 · running suite unit (1/3) 1.0s · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suite:end', suite: 'unit' }), 1000);
+    expect(statusLine(s, 1000)).toBe('⠋ iteration 1/3 · running suite api (2/3) 0.0s · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suite:end', suite: 'api' }), 2000);
+    s = advance(s, ev({ type: 'suite:end', suite: 'py' }), 3000);
+    expect(statusLine(s, 3000)).toBe('⠋ iteration 1/3 · suites done 0.0s · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suites:end' }), 3000);
+    expect(statusLine(s, 27000)).toBe('⠋ iteration 1/3 · triage: re-running failing tests, grouping problems 24.0s · 0 fixes · 2 iterations left');
+  });
+
   it('prints each event line above the status line, which it clears and redraws', () => {
     const writes: string[] = [];
     const out = { columns: 120, write: (t: string) => writes.push(t) } as unknown as NodeJS.WriteStream;
@@ -39,7 +52,7 @@ describe('the terminal status line', () => {
   it('is drawn by `fixloop run` on a terminal (a pseudo-terminal through script(1))', async () => {
     const repo = demoRepo();
     const tty = await new Promise<string>((resolve) =>
-      execFile('script', ['-qefc', `${process.execPath} ${BIN} run`, '/dev/null'], { cwd: repo }, (_e, stdout) => resolve(stdout)),
+      execFile('script', ['-qefc', `${process.execPath} ${BIN} run`, '/dev/null'], { cwd: repo, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout)),
     );
     expect(tty).toContain('\r\x1b[K');
     expect(tty).toMatch(/iteration 1\/5 · (running suite|verifying|suite )/);

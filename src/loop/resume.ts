@@ -1,8 +1,10 @@
 // `fixloop resume`: what a run that did not end (killed, crashed) had done, read back from its
 // journal, so the next process continues it without repeating or exceeding anything.
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
+import type { ProviderEvent } from '../repair/types.js';
 import { LoopError } from './errors.js';
-import { listRuns, readJournal, runStatus } from './status.js';
+import { foldJournal, listRuns, readJournal } from './journal.js';
+import { runStatus } from './status.js';
 
 export interface ResumeState {
   runId: string;
@@ -17,7 +19,9 @@ export interface ResumeState {
   flaky: FlakyTest[];
   totalsBefore?: Totals;
   reports: string[];
-  /** Model usage already spent, replayed into the budget. */
+  /** What the providers emitted (model usage, notices): handed to their start(), so budgets spent stay spent. */
+  providerEvents?: ProviderEvent[];
+  /** Model usage already spent (the llm:usage events of providerEvents). */
   llmUsage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number }[];
 }
 
@@ -32,64 +36,21 @@ export function resumeState(root: string, runId?: string): ResumeState {
 }
 
 export function fromJournal(events: LoopEvent[], runId: string): ResumeState {
-  const start = events.find((e) => e.type === 'run:start');
-  if (!start || start.type !== 'run:start') throw new LoopError(`Run ${runId} stopped before it began (its journal has no run:start): start a new one.`, 2);
-  const state: ResumeState = {
+  const fold = foldJournal(events);
+  const { start } = fold;
+  if (!start) throw new LoopError(`Run ${runId} stopped before it began (its journal has no run:start): start a new one.`, 2);
+  return {
     runId,
     branch: start.branch,
     baseSha: start.baseSha,
     startedAt: start.at,
-    nextIteration: 1,
-    commits: [],
-    attempts: new Map(),
-    flaky: [],
-    reports: [],
-    llmUsage: [],
+    nextIteration: fold.iteration > fold.ended ? fold.iteration : fold.ended + 1,
+    commits: fold.commits,
+    attempts: fold.attempts,
+    flaky: fold.flaky,
+    ...(fold.firstTotals ? { totalsBefore: fold.firstTotals } : {}),
+    reports: fold.reports,
+    providerEvents: fold.providerEvents,
+    llmUsage: fold.usage.map((e) => ({ input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens, cache_creation_input_tokens: e.cacheWriteTokens })),
   };
-  const proposed = new Map<string, { provider: string; title: string; problemId: string }>();
-  const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string) => {
-    const p = proposed.get(candidateId);
-    const list = state.attempts.get(problemId) ?? [];
-    state.attempts.set(problemId, list);
-    list.push({ problemId, candidateId, provider: p?.provider ?? 'unknown', title: p?.title ?? candidateId, outcome, reason, diff: '' });
-  };
-  let lastStarted = 0;
-  let lastEnded = 0;
-  for (const e of events) {
-    switch (e.type) {
-      case 'iteration:start':
-        lastStarted = e.iteration;
-        break;
-      case 'iteration:end':
-        lastEnded = e.iteration;
-        state.reports.push(...e.reports);
-        break;
-      case 'suites:end':
-        state.totalsBefore ??= e.totals;
-        break;
-      case 'flaky:found':
-        state.flaky.push(...e.tests);
-        break;
-      case 'candidate:proposed':
-        proposed.set(e.candidateId, { provider: e.provider, title: e.title, problemId: e.problemId });
-        break;
-      case 'candidate:rejected':
-        attempt(e.problemId, e.candidateId, 'rejected', e.reason);
-        break;
-      case 'candidate:verified':
-        if (e.verdict !== 'fixed' && e.verdict !== 'partial') attempt(e.problemId, e.candidateId, 'not-accepted', e.summary);
-        break;
-      case 'fix:committed': {
-        attempt(e.problemId, e.candidateId, 'committed');
-        const provider = proposed.get(e.candidateId)?.provider ?? 'unknown';
-        state.commits.push({ sha: e.sha, message: e.message, files: e.files, problemId: e.problemId, candidateId: e.candidateId, provider, iteration: e.iteration });
-        break;
-      }
-      case 'llm:usage':
-        state.llmUsage.push({ input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens, cache_creation_input_tokens: e.cacheWriteTokens });
-        break;
-    }
-  }
-  state.nextIteration = lastStarted > lastEnded ? lastStarted : lastEnded + 1;
-  return state;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { structuredPatch } from 'diff';
 import type { FileChange, Patch } from '../model.js';
+import { harnessReason, TEST_DETECTION } from './harness.js';
 
 export interface GuardResult {
   allowed: boolean;
@@ -19,6 +20,10 @@ export interface GuardOptions {
   maxFiles?: number;
   /** Escape hatches are rejected unless the policy allows them. */
   allowEscapeHatches?: boolean;
+  /** Globs of the test harness (policy `guard.harness`); DEFAULT_HARNESS when absent. */
+  harness?: string[];
+  /** Source edits that detect the test runner are rejected unless the policy allows them. */
+  allowTestDetection?: boolean;
 }
 
 /** Matches repository-relative paths against the policy's protect globs. */
@@ -46,9 +51,6 @@ const ESCAPE_HATCHES: [RegExp, string][] = [
   [/^\s*except(\s+\w+(\s+as\s+\w+)?)?\s*:\s*(pass)?\s*$/, 'swallows errors in a bare except'],
 ];
 
-/** Test runner configuration: changing it can make failing tests disappear. */
-const TEST_CONFIG = picomatch(['**/vitest.config.*', '**/vitest.workspace.*', '**/jest.config.*', '**/pytest.ini', '**/conftest.py', '**/.mocharc*', '**/karma.conf.*', '**/playwright.config.*'], { dot: true });
-const SNAPSHOT = picomatch(['**/__snapshots__/**', '**/*.snap'], { dot: true });
 const TEST_FILE = picomatch(['**/*.test.*', '**/*.spec.*', '**/test_*.py', '**/*_test.py', '**/*_test.go', '**/test/**', '**/tests/**', '**/__tests__/**'], { dot: true });
 
 function changedLines(change: FileChange): { added: string[]; removed: string[] } {
@@ -97,8 +99,8 @@ export function guardPatch(patch: Patch, options: GuardOptions | string[]): Guar
     if (isProtected(file)) return deny(`${file} is a protected path`);
     if (change.before === change.after) return deny(`${file} is listed but unchanged`);
     if (change.after?.includes('\u0000')) return deny(`${file} would become a binary file`);
-    if (SNAPSHOT(file)) return deny(`${file} is a test snapshot`);
-    if (TEST_CONFIG(file)) return deny(`${file} configures the test runner`);
+    const harness = harnessReason(change, { globs: opts.harness, root: opts.root });
+    if (harness) return deny(harness);
     if (change.after === null && TEST_FILE(file)) return deny(`${file} is a test file and would be deleted`);
     const { added, removed } = changedLines(change);
     size += added.length + removed.length;
@@ -110,6 +112,11 @@ export function guardPatch(patch: Patch, options: GuardOptions | string[]): Guar
       if (count(removed, tests) > count(added, tests)) return deny(`${file}: the change deletes or renames tests`);
       const asserts = /\b(expect|assert)\b/;
       if (count(removed, asserts) > count(added, asserts)) return deny(`${file}: the change deletes assertions`);
+    }
+    if (!opts.allowTestDetection) {
+      for (const [pattern, what] of TEST_DETECTION) {
+        if (count(added, pattern) > count(removed, pattern)) return deny(`${file}: the change ${what}`);
+      }
     }
     if (!opts.allowEscapeHatches) {
       for (const [pattern, what] of ESCAPE_HATCHES) {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, diffArrays } from 'diff';
 import type { Patch } from '../model.js';
 
 /** The patch no longer fits the files it was made for. */
@@ -48,7 +48,48 @@ function writeContent(abs: string, content: string | null): void {
     return;
   }
   mkdirSync(path.dirname(abs), { recursive: true });
-  writeFileSync(abs, content);
+  writeFileSync(abs, existsSync(abs) ? keepBytes(readFileSync(abs), content) : content);
+}
+
+/**
+ * The file's new contents as bytes, where every line the edit did not touch keeps its exact
+ * bytes: patches are made on text decoded as UTF-8, which turns a byte that is not UTF-8 into
+ * U+FFFD, and providers write "\n" where a file may use "\r\n". Splitting the raw bytes on "\n"
+ * gives the same lines as splitting the decoded text, since no UTF-8 sequence contains that byte.
+ */
+export function keepBytes(raw: Buffer, after: string): Buffer {
+  const rawLines = splitBytes(raw);
+  const beforeLines = rawLines.map((line) => line.toString('utf8'));
+  const crlf = beforeLines.length > 1 && beforeLines.slice(0, -1).every((line) => line.endsWith('\r\n'));
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const part of diffArrays(beforeLines, splitText(after))) {
+    if (part.removed) at += part.count ?? part.value.length;
+    else if (part.added) {
+      const text = part.value.join('');
+      parts.push(Buffer.from(crlf ? text.replace(/(?<!\r)\n/g, '\r\n') : text, 'utf8'));
+    } else {
+      const n = part.count ?? part.value.length;
+      parts.push(...rawLines.slice(at, at + n));
+      at += n;
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+function splitBytes(raw: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = raw.indexOf(10); i !== -1; i = raw.indexOf(10, start)) {
+    lines.push(raw.subarray(start, i + 1));
+    start = i + 1;
+  }
+  if (start < raw.length) lines.push(raw.subarray(start));
+  return lines;
+}
+
+function splitText(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 /** A git-style unified diff of the whole patch. */

@@ -1,4 +1,9 @@
+import path from 'node:path';
 import { z } from 'zod';
+
+/** Node's timers hold at most 2^31 - 1 ms; a longer limit would fire at once. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const seconds = () => z.number().positive().max(MAX_SECONDS, `at most ${MAX_SECONDS} seconds (about 24 days)`);
 
 /** Paths the loop must never edit unless the policy says otherwise. */
 export const DEFAULT_PROTECT = [
@@ -18,18 +23,56 @@ export const DEFAULT_PROTECT = [
   'loop.policy.json',
 ];
 
+/** Files that configure a test runner, protected whatever the policy's `protect` says. */
+export const DEFAULT_HARNESS = [
+  '**/vitest.config.*',
+  '**/vitest.workspace.*',
+  '**/vitest.projects.*',
+  '**/vite.config.*',
+  '**/jest.config.*',
+  '**/jest.setup.*',
+  '**/jest.preset.*',
+  '**/babel.config.*',
+  '**/.babelrc*',
+  '**/.mocharc*',
+  '**/karma.conf.*',
+  '**/playwright.config.*',
+  '**/cypress.config.*',
+  '**/ava.config.*',
+  '**/pytest.ini',
+  '**/conftest.py',
+  '**/setup.cfg',
+  '**/tox.ini',
+  '**/noxfile.py',
+  '**/__mocks__/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+  '**/__snapshots__/**',
+  '**/*.snap',
+];
+
 export const SuiteSchema = z
   .strictObject({
     name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
     command: z.string().min(1).describe('Shell command that runs the suite, e.g. "npx vitest run".'),
     format: z
-      .enum(['auto', 'vitest', 'jest', 'node-test', 'pytest', 'mocha', 'junit', 'exit-code'])
+      .enum(['auto', 'vitest', 'jest', 'node-test', 'mocha', 'pytest', 'junit', 'exit-code'])
       .default('auto')
       .describe(
         'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
-    timeoutSec: z.number().positive().default(600).describe('The whole process tree is killed after this many seconds.'),
-    cwd: z.string().optional().describe('Directory to run in, relative to the repository root.'),
+    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
+    cwd: z
+      .string()
+      .refine((dir) => !path.isAbsolute(dir) && !path.normalize(dir).split(/[\\/]/).includes('..'), 'must be a directory inside the repository, relative to its root')
+      .optional()
+      .describe('Directory to run in, relative to the repository root.'),
+    setup: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Shell commands run before the suite, one after another, in its directory and environment (e.g. a build its tests import); one that fails makes the suite a blocker naming it.',
+      ),
     junitFile: z
       .string()
       .min(1)
@@ -104,9 +147,9 @@ export const LlmSchema = z
     maxTokens: z.number().int().positive().default(8192).describe('max_tokens of one answer (streamed, so long answers work).'),
     temperature: z.number().min(0).max(1).optional().describe('Sampling temperature; sent only when set (newer models fix it themselves).'),
     maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
-    baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server); else ANTHROPIC_BASE_URL, else Anthropic. The key is only ever read from ANTHROPIC_API_KEY.'),
+    baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server), used when ANTHROPIC_BASE_URL is unset. In a policy file of the repository it is used only with the user\'s consent given outside it (--trust-policy-endpoint or FIXLOOP_TRUST_POLICY_ENDPOINT=1): the key is never sent to an endpoint a pull request could name. The key is only ever read from ANTHROPIC_API_KEY.'),
     maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
-    timeoutSec: z.number().positive().default(600).describe('Time limit of one request.'),
+    timeoutSec: seconds().default(600).describe('Time limit of one request.'),
     prices: z
       .record(z.string(), PriceSchema)
       .default(DEFAULT_LLM_PRICES)
@@ -146,6 +189,18 @@ export const PolicySchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Accept patches that add @ts-ignore, `as any`, eslint-disable, # noqa, empty catch blocks and the like.'),
+      harness: z
+        .array(z.string())
+        .default(DEFAULT_HARNESS)
+        .describe(
+          'Globs of the test harness a patch may never edit, whatever `protect` says: runner configurations (vite/vitest/jest/mocha/pytest/tox/setup.cfg…), mocks, fixtures and snapshots. The setup files those configurations name, package.json\'s runner keys ("jest", "mocha"…) and pyproject.toml\'s [tool.pytest] are guarded too. Replace the list to narrow or widen it.',
+        ),
+      allowTestDetection: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Accept source edits that detect the test runner (process.env.VITEST, JEST_WORKER_ID, NODE_ENV === 'test', import.meta.vitest, 'pytest' in sys.modules, expect.extend): code that behaves differently under test is not a fix.",
+        ),
     })
     .describe('What candidates may not do.')
     .prefault({}),
@@ -196,6 +251,10 @@ export const PolicySchema = z.strictObject({
         .min(0)
         .default(2)
         .describe('Times each failing test is re-run before repair (by name; vitest retries it within the baseline run), and a test a candidate seems to break before it counts; one that passes in any re-run is flaky and never repaired.'),
+      exitCode: z
+        .union([z.literal(0), z.literal(1)])
+        .default(1)
+        .describe('Exit code of a run that ends with only flaky tests failing (stop reason "flaky", status "failing"): 1, as the suites can fail; 0 to accept them.'),
     })
     .describe('Detection of flaky tests before repair.')
     .prefault({}),
@@ -221,7 +280,7 @@ export const PolicySchema = z.strictObject({
           z.strictObject({
             name: z.string().min(1),
             command: z.string().min(1).describe('Shell command, run at the root of the loop\'s checkout.'),
-            timeoutSec: z.number().positive().default(600),
+            timeoutSec: seconds().default(600),
           }),
         )
         .min(1),
@@ -230,6 +289,17 @@ export const PolicySchema = z.strictObject({
     })
     .optional()
     .describe('Commands run after an iteration, e.g. a staging deploy; their outcome is in the report.'),
+  env: z
+    .strictObject({
+      pass: z
+        .array(z.string().regex(/^[^=\0]+$/, 'an environment variable name'))
+        .default([])
+        .describe(
+          'Variables let through to test, setup and deploy commands although they look like secrets (ANTHROPIC_API_KEY, *_API_KEY, *_TOKEN, *_SECRET, *PASSWORD*, credential-like *_KEY, AWS_*/GOOGLE_APPLICATION_CREDENTIALS/GITHUB_TOKEN/NPM_TOKEN credentials, URLs with a password for a remote host), e.g. ["STRIPE_TEST_KEY"] for a suite that needs it. Every other variable of your environment reaches them as it is, and fixloop adds none.',
+        ),
+    })
+    .describe('The environment of the commands fixloop runs: yours, minus secrets.')
+    .prefault({}),
   report: z
     .strictObject({
       dir: z.string().default('.fixloop/runs/{runId}').describe('Where reports are written, relative to the repository root.'),

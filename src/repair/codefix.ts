@@ -1,9 +1,7 @@
 // The cheapest provider: the TypeScript language service's own quick fixes (add the missing import,
 // correct the spelling, add the missing await) for the diagnostics at a problem's location.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { ts, type Node, type SourceFile } from 'ts-morph';
 import { enclosingAt } from '../analysis/enclosing.js';
 import { flatten, projectFor, SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
@@ -11,6 +9,7 @@ import type { Candidate, FileChange, Problem, SourceLocation } from '../model.js
 import { combinedFix, combinedIdOf, errorsLeft, promisedVariable } from './codefix-combined.js';
 import { rootCauseOf, subjectOf, tierOf, type FoundFix } from './codefix-describe.js';
 import { formatSettingsFor, preferencesFor } from './codefix-style.js';
+import { candidateIdOf, fixCandidate, protectedBy, triedIds } from './candidate.js';
 import type { PatchProvider, ProposeContext } from './types.js';
 
 /** Diagnostics this many lines around the location are taken to be the failure's. */
@@ -40,49 +39,48 @@ export class CodefixProvider implements PatchProvider {
   readonly name = 'codefix';
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
-    const isProtected = picomatch(ctx.protect, { dot: true });
-    const analysis = projectFor(ctx.root);
-    const targets = targetsOf(problem, analysis, isProtected);
-    if (targets.length === 0) return;
-    // A cheap stat sweep catches checkouts between iterations; the targets are re-read regardless.
-    analysis.refresh();
-    analysis.refresh(targets.map((t) => t.file));
+    yield* quickFixCandidates(problem, ctx, this.name);
+  }
+}
 
-    const ranked: Ranked[] = [];
-    for (const [index, target] of targets.entries()) {
-      if (ctx.signal?.aborted) return;
-      ranked.push(...fixesAt(analysis, target, index, problem));
-    }
-    ranked.sort((a, b) => compareKeys(a.key, b.key));
+/**
+ * The language service's fixes for the diagnostics at the problem's location, best first, as
+ * candidates of `provider` with codefix ids (the rules provider asks for them too).
+ */
+export function* quickFixCandidates(problem: Problem, ctx: ProposeContext, provider: string): Generator<Candidate> {
+  const isProtected = protectedBy(ctx);
+  const analysis = projectFor(ctx.root);
+  const targets = targetsOf(problem, analysis, isProtected);
+  if (targets.length === 0) return;
+  // A cheap stat sweep catches checkouts between iterations; the targets are re-read regardless.
+  analysis.refresh();
+  analysis.refresh(targets.map((t) => t.file));
 
-    const withChanges = ranked.map(({ found }) => {
-      const changes = changesOf(analysis, found);
-      return { found, changes, id: changes && candidateId(changes) };
-    });
-    // A combined fix that edits exactly what a single fix does is that single fix, under its own title.
-    const singles = new Set(withChanges.filter((c) => !c.found.combined).map((c) => c.id));
-    const tried = new Set(ctx.history.map((attempt) => attempt.candidateId));
-    const offered = new Set<string>();
-    const titles = new Set<string>();
-    for (const { found, changes, id } of withChanges) {
-      if (offered.size >= MAX_CANDIDATES || ctx.signal?.aborted) return;
-      if (!changes || !id || changes.some((change) => isProtected(change.path))) continue;
-      if (found.combined && singles.has(id)) continue;
-      // One description, one candidate: the same edit found from a second diagnostic is noise.
-      if (tried.has(id) || offered.has(id) || titles.has(found.fix.description)) continue;
-      offered.add(id);
-      titles.add(found.fix.description);
-      yield {
-        id,
-        problemId: problem.id,
-        provider: this.name,
-        title: found.fix.description,
-        rationale: rationaleOf(found),
-        rootCause: rootCauseOf(found),
-        patch: { changes },
-        commit: { type: 'fix', subject: subjectOf(found) },
-      };
-    }
+  const ranked: Ranked[] = [];
+  for (const [index, target] of targets.entries()) {
+    if (ctx.signal?.aborted) return;
+    ranked.push(...fixesAt(analysis, target, index, problem));
+  }
+  ranked.sort((a, b) => compareKeys(a.key, b.key));
+
+  const withChanges = ranked.map(({ found }) => {
+    const changes = changesOf(analysis, found);
+    return { found, changes, id: changes && candidateId(changes) };
+  });
+  // A combined fix that edits exactly what a single fix does is that single fix, under its own title.
+  const singles = new Set(withChanges.filter((c) => !c.found.combined).map((c) => c.id));
+  const tried = triedIds(ctx);
+  const offered = new Set<string>();
+  const titles = new Set<string>();
+  for (const { found, changes, id } of withChanges) {
+    if (offered.size >= MAX_CANDIDATES || ctx.signal?.aborted) return;
+    if (!changes || !id || changes.some((change) => isProtected(change.path))) continue;
+    if (found.combined && singles.has(id)) continue;
+    // One description, one candidate: the same edit found from a second diagnostic is noise.
+    if (tried.has(id) || offered.has(id) || titles.has(found.fix.description)) continue;
+    offered.add(id);
+    titles.add(found.fix.description);
+    yield fixCandidate(provider, problem, changes, { title: found.fix.description, rationale: rationaleOf(found), rootCause: rootCauseOf(found), subject: subjectOf(found) }, id);
   }
 }
 
@@ -109,7 +107,7 @@ function rationaleOf(found: FoundFix): string {
 
 /** Same edit, same id: history can then recognise a candidate that was already tried. */
 export function candidateId(changes: FileChange[]): string {
-  return `codefix-${createHash('sha1').update(JSON.stringify(changes)).digest('hex').slice(0, 12)}`;
+  return candidateIdOf('codefix', changes);
 }
 
 /**

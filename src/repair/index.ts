@@ -1,14 +1,25 @@
+import type { Policy } from '../policy/schema.js';
 import { CodefixProvider } from './codefix.js';
+import { llmProviderFromPolicy, type LlmFromPolicyOptions } from './llm/index.js';
 import { RulesProvider } from './rules.js';
 import { SyntaxProvider } from './syntax.js';
 import type { PatchProvider } from './types.js';
 
-export { CodefixProvider, applyEdits, candidateId } from './codefix.js';
+export { CodefixProvider, applyEdits, candidateId, quickFixCandidates } from './codefix.js';
 export { RulesProvider } from './rules.js';
 export { SyntaxProvider } from './syntax.js';
-export type { PatchProvider, ProposeContext } from './types.js';
+export type { PatchProvider, ProposeContext, ProviderEvent, ProviderStart, ProviderSummary } from './types.js';
 
 /** The providers a run uses when the caller names none, cheapest first. */
 export function defaultProviders(): PatchProvider[] {
   return [new CodefixProvider(), new SyntaxProvider(), new RulesProvider()];
+}
+
+/**
+ * The providers of a run from its policy: the default ones, then the llm provider when it is on
+ * (see llmProviderFromPolicy). Throws what llmProviderFromPolicy throws.
+ */
+export function providersFromPolicy(policy: Policy, llm: LlmFromPolicyOptions = {}): PatchProvider[] {
+  const model = llmProviderFromPolicy(policy, llm);
+  return [...defaultProviders(), ...(model ? [model] : [])];
 }

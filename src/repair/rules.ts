@@ -1,12 +1,11 @@
 // Rewrites for runtime errors the compiler does not flag, read from the failure's message and
 // stack: a declaration used before it runs, a name nobody imports or exports, an `await` in a
 // function that is not async, and type errors in the code a failing test calls.
-import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
-import { projectFor, SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
+import { projectFor, type AnalysisProject } from '../analysis/project.js';
 import type { Candidate, FileChange, Problem } from '../model.js';
-import { CodefixProvider } from './codefix.js';
+import { candidateIdOf, contentKey, fixCandidate, locatedFiles, protectedBy, triedIds } from './candidate.js';
+import { quickFixCandidates } from './codefix.js';
 import { importClosure, importedErrors, unawaitedInitializers } from './rules-checked.js';
 import { importFixes, missingNames, spellingFixes } from './rules-import.js';
 import { moveAboveFirstUse } from './rules-tdz.js';
@@ -29,67 +28,44 @@ export class RulesProvider implements PatchProvider {
   readonly name = 'rules';
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
-    const isProtected = picomatch(ctx.protect, { dot: true });
+    const isProtected = protectedBy(ctx);
     const analysis = projectFor(ctx.root);
     analysis.refresh();
     const files = locatedFiles(problem, analysis);
     analysis.refresh(files);
     const text = [problem.message, ...problem.failures.flatMap((f) => [f.message, f.stack ?? ''])].join('\n');
-    const tried = new Set(ctx.history.map((a) => a.candidateId));
+    const tried = triedIds(ctx);
     let offered = 0;
 
     for (const fix of fixesFor(analysis, problem, files, text, isProtected)) {
       if (offered >= MAX_CANDIDATES || ctx.signal?.aborted) return;
       if (fix.changes.some((c) => isProtected(c.path))) continue;
-      const id = `rules-${contentKey(fix.changes)}`;
+      const id = candidateIdOf(this.name, fix.changes);
       if (tried.has(id)) continue;
       tried.add(id);
       tried.add(contentKey(fix.changes));
       offered++;
-      yield {
-        id,
-        problemId: problem.id,
-        provider: this.name,
-        title: fix.title,
-        rationale: `${problem.title}\nRule "${fix.rule}": ${fix.rootCause}.`,
-        rootCause: fix.rootCause,
-        patch: { changes: fix.changes },
-        commit: { type: 'fix', subject: fix.subject },
-      };
+      yield fixCandidate(this.name, problem, fix.changes, { title: fix.title, rationale: `${problem.title}\nRule "${fix.rule}": ${fix.rootCause}.`, rootCause: fix.rootCause, subject: fix.subject }, id);
     }
 
     // Type errors in what the failing tests import: the language service's fixes, tried as ours.
-    const codefix = new CodefixProvider();
     for (const location of importedErrors(analysis, problem, isProtected)) {
       if (offered >= MAX_CANDIDATES || ctx.signal?.aborted) return;
       const located: Problem = { ...problem, location, failures: [] };
-      for await (const candidate of codefix.propose(located, ctx)) {
-        // The same edit found by a rule above keeps the rule's id: one edit, one verification.
-        if (tried.has(candidate.id) || tried.has(contentKey(candidate.patch.changes))) break;
-        tried.add(candidate.id);
-        offered++;
-        yield {
-          ...candidate,
-          problemId: problem.id,
-          provider: this.name,
-          rationale: `A module the failing tests import has a type error.\n${candidate.rationale}`,
-        };
-        break; // one fix per error: the best the language service offers
-      }
+      // One fix per error: the best the language service offers.
+      const [candidate] = quickFixCandidates(located, ctx, 'codefix');
+      // The same edit found by a rule above keeps the rule's id: one edit, one verification.
+      if (!candidate || tried.has(candidate.id) || tried.has(contentKey(candidate.patch.changes))) continue;
+      tried.add(candidate.id);
+      offered++;
+      yield {
+        ...candidate,
+        problemId: problem.id,
+        provider: this.name,
+        rationale: `A module the failing tests import has a type error.\n${candidate.rationale}`,
+      };
     }
   }
-}
-
-function contentKey(changes: FileChange[]): string {
-  return createHash('sha1').update(JSON.stringify(changes)).digest('hex').slice(0, 12);
-}
-
-/** The problem's location and every failure location: the files the runtime named. */
-function locatedFiles(problem: Problem, analysis: AnalysisProject): string[] {
-  const files = [problem.location, ...problem.failures.map((f) => f.location)]
-    .filter((loc) => loc !== undefined && SOURCE_FILE.test(loc.file) && analysis.isInside(loc.file))
-    .map((loc) => analysis.relative(loc!.file));
-  return [...new Set(files)];
 }
 
 function* fixesFor(analysis: AnalysisProject, problem: Problem, files: string[], text: string, isProtected: (file: string) => boolean): Generator<Fix> {

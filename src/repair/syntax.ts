@@ -2,12 +2,11 @@
 // again without adding type errors. Semantic fixes on such a file are guesses built on a broken
 // tree (see codefix), so this is the only provider that edits it.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import { enclosingAt } from '../analysis/enclosing.js';
-import { projectFor, SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
+import { projectFor, type AnalysisProject } from '../analysis/project.js';
 import type { Candidate, Problem } from '../model.js';
+import { candidateIdOf, fixCandidate, locatedFiles, protectedBy, triedIds } from './candidate.js';
 import { applyEdit, candidateEdits, parseErrors, type TokenEdit } from './syntax-edits.js';
 import type { PatchProvider, ProposeContext } from './types.js';
 
@@ -28,14 +27,11 @@ export class SyntaxProvider implements PatchProvider {
   readonly name = 'syntax';
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
-    const isProtected = picomatch(ctx.protect, { dot: true });
+    const isProtected = protectedBy(ctx);
     const analysis = projectFor(ctx.root);
-    const files = [problem.location, ...problem.failures.map((f) => f.location)]
-      .filter((loc) => loc && SOURCE_FILE.test(loc.file) && analysis.isInside(loc.file))
-      .map((loc) => analysis.relative(loc!.file))
-      .filter((file, i, all) => all.indexOf(file) === i && !isProtected(file));
+    const files = locatedFiles(problem, analysis).filter((file) => !isProtected(file));
     analysis.refresh();
-    const tried = new Set(ctx.history.map((a) => a.candidateId));
+    const tried = triedIds(ctx);
     for (const file of files) {
       if (ctx.signal?.aborted) return;
       analysis.refresh([file]);
@@ -46,22 +42,18 @@ export class SyntaxProvider implements PatchProvider {
       if (errors.length === 0) continue;
       for (const trial of repairs(analysis, sf, file, before, errors)) {
         const changes = [{ path: file, before, after: trial.after }];
-        const id = `syntax-${createHash('sha1').update(JSON.stringify(changes)).digest('hex').slice(0, 12)}`;
+        const id = candidateIdOf(this.name, changes);
         if (tried.has(id)) continue;
         const where = describeWhere(trial, file);
         const line = before.slice(0, trial.edit.start).split('\n').length;
-        yield {
-          id,
-          problemId: problem.id,
-          provider: this.name,
+        yield fixCandidate(this.name, problem, changes, {
           title: `${trial.edit.action === 'insert' ? 'Insert' : 'Delete'} '${trial.edit.token}' at ${file}:${line}`,
           rationale:
             `${file} does not parse: ${errors.map((e) => `TS${e.code} ${ts.flattenDiagnosticMessageText(e.messageText, ' ')}`).slice(0, 3).join('; ')}.\n` +
             `With one '${trial.edit.token}' ${trial.edit.action === 'insert' ? 'inserted' : 'deleted'} at line ${line} it parses, with ${trial.errors} type error(s) in the file.`,
           rootCause: `${file}:${line} ${rootCauseOf(trial.edit)}`,
-          patch: { changes },
-          commit: { type: 'fix', subject: subjectOf(trial.edit, where) },
-        };
+          subject: subjectOf(trial.edit, where),
+        });
       }
     }
   }

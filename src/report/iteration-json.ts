@@ -1,9 +1,9 @@
 // The iteration report programs read. Absent values are null rather than missing so every
 // document has the same keys; bump SCHEMA_VERSION whenever a key changes meaning or goes away.
 import type { Attempt, Failure, IterationRecord, SourceLocation, SuiteRun, TestRun } from '../model.js';
-import {
-  attemptFor, blockedSuites, failingTests, isGreen, loadFailures, newlyPassing, suiteStatus, type ReportOptions,
-} from './facts.js';
+import { blockedSuites, failingTests, isGreen, loadFailures, newlyPassing } from '../test-run.js';
+import { attemptFor, missingDependencies, missingImpact, suiteStatus, type ReportOptions } from './facts.js';
+import { describeMissing } from '../runners/missing.js';
 import type { IterationReport } from './iteration-schema.js';
 import { progressJson } from './progress.js';
 
@@ -101,15 +101,27 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): I
     flaky: rec.flaky ?? [],
     deploy: rec.deploy ?? null,
     ...progressJson(rec),
-    blockers: blockedSuites(rec.after).map((s) => ({
-      suite: s.suite,
-      command: s.command,
-      exitCode: s.exitCode,
-      timedOut: s.timedOut,
-      reason: s.blocker.reason,
-      message: s.blocker.message,
-      outputTail: s.blocker.outputTail,
-    })),
+    blockers: [
+      ...blockedSuites(rec.after).map((s) => ({
+        suite: s.suite,
+        command: s.command,
+        exitCode: s.exitCode,
+        timedOut: s.timedOut,
+        reason: s.blocker.reason,
+        message: s.blocker.message,
+        outputTail: s.blocker.outputTail,
+      })),
+      // A dependency that is not installed blocks the files and tests it fails, not the whole suite.
+      ...missingDependencies(rec.after).map(({ suite: s, missing: m }) => ({
+        suite: s.suite,
+        command: s.command,
+        exitCode: s.exitCode,
+        timedOut: s.timedOut,
+        reason: 'environment' as const,
+        message: `${describeMissing(m)} is not installed (${m.message}); it blocks ${missingImpact(m)}. To unblock: ${m.install}.`,
+        outputTail: '',
+      })),
+    ],
     stillFailing: {
       tests: failingTests(rec.after).map((t) => ({ id: t.id, suite: t.suite, file: t.file, fullName: t.fullName, ...failureOf(t.failure) })),
       loadFailures: loadFailures(rec.after).map((l) => ({ suite: l.suite, file: l.file, ...failureOf(l.failure) })),

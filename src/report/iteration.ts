@@ -1,10 +1,12 @@
 // The iteration report a person reads. Every number is taken from the record; the report's
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
-import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun, Totals } from '../model.js';
+import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun } from '../model.js';
 import {
-  attemptFor, blockedSuites, failingTests, isGreen, loadFailures, missingTests, newlyPassing, problemFor,
-  skippedTests, stillFailingOf, suiteStatus, unexplained, type ReportOptions,
-} from './facts.js';
+  blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
+} from '../test-run.js';
+import { attemptFor, missingDependencies, missingImpact, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
+import { describeMissing } from '../runners/missing.js';
+import { safeMarkdown } from '../safe-text.js';
 import { categorySection, goalSection } from './progress.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
 
@@ -23,26 +25,22 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Fixes\n\n${fixes(rec)}`,
     `## Attempts that did not land\n\n${unlanded(rec)}`,
     ...(rec.deploy ? [`## Deployment status\n\n${deploySection(rec.deploy)}`] : []),
-    `## Still failing\n\n${stillFailing(rec)}`,
+    `## Still failing\n\n${stillFailingSection(rec)}`,
     `## Coverage by category\n\n${categorySection(rec)}`,
     `## Progress toward goal\n\n${goalSection(rec)}`,
     `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,
     `## Next steps\n\n${nextSteps(rec, opts)}`,
   ];
-  return `${sections.join('\n\n')}\n`;
-}
-
-function counts(t: Totals): string {
-  return `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${plural(t.loadErrors, 'test file')} failed to load`;
+  return safeMarkdown(`${sections.join('\n\n')}\n`);
 }
 
 function executiveSummary(rec: IterationRecord, opts: ReportOptions): string {
   const a = rec.after.totals;
   const fixedNow = newlyPassing(rec.before, rec.after).length;
-  const first = `After iteration ${rec.iteration}, the suites report ${plural(a.tests, 'test')}: ${counts(a)}.`;
+  const first = `After iteration ${rec.iteration}, the suites report ${plural(a.tests, 'test')}: ${formatTotals(a, { every: true })}.`;
   const second =
     `This iteration committed ${plural(rec.commits.length, 'fix', 'fixes')} and ${plural(fixedNow, 'test')} ` +
-    `went from failing or not run to passing (at its start: ${counts(rec.before.totals)}).`;
+    `went from failing or not run to passing (at its start: ${formatTotals(rec.before.totals, { every: true })}).`;
   if (isGreen(rec.after, opts)) {
     const skipped = a.skipped > 0 ? `, ${a.skipped} skipped` : '';
     return `${first} ${second} Nothing is failing and no suite is blocked: all ${a.passed} executed tests passed (100%)${skipped}.`;
@@ -59,13 +57,9 @@ function executiveSummary(rec: IterationRecord, opts: ReportOptions): string {
   return `${first} ${second} ${third}`;
 }
 
-function totalsCell(t: Totals): string {
-  return `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${plural(t.loadErrors, 'load error')}`;
-}
-
 function suiteCounts(s: SuiteRun | undefined): string {
   if (!s) return 'not in run';
-  return s.blocker ? `blocked: ${s.blocker.reason}` : totalsCell(s.totals);
+  return s.blocker ? `blocked: ${s.blocker.reason}` : formatTotals(s.totals, { every: true });
 }
 
 function testExecution(rec: IterationRecord, opts: ReportOptions): string {
@@ -81,8 +75,9 @@ function testExecution(rec: IterationRecord, opts: ReportOptions): string {
     }
   }
   const a = rec.after.totals;
-  rows.push(['**Total**', '', '', String(a.passed), String(a.failed), String(a.skipped), String(a.loadErrors), duration(rec.after.durationMs), totalsCell(rec.before.totals)]);
+  rows.push(['**Total**', '', '', String(a.passed), String(a.failed), String(a.skipped), String(a.loadErrors), duration(rec.after.durationMs), formatTotals(rec.before.totals, { every: true })]);
   const parts = [table(['Suite', 'Command', 'Status', 'Passed', 'Failed', 'Skipped', 'Load errors', 'Duration', 'Before'], rows)];
+  if (rec.dependencies) parts.push(`Dependencies outside git, as the checkout has them: ${rec.dependencies}.`);
   const missing = missingTests(rec.after, opts);
   if (missing > 0) parts.push(`**Warning:** ${opts.expectedTests} tests were expected but ${a.tests} reported: ${missing} did not run.`);
   const skipped = skippedTests(rec.after);
@@ -152,10 +147,10 @@ function unlanded(rec: IterationRecord): string {
     .join('\n\n');
 }
 
-function stillFailing(rec: IterationRecord): string {
+function stillFailingSection(rec: IterationRecord): string {
   const rows = [
     ...loadFailures(rec.after).map((l) => [cell(l.suite), `${code(l.file)} (failed to load)`, location(l.failure), cell(l.failure.message)]),
-    ...failingTests(rec.after).map((t) => [cell(t.suite), code(`${t.file} > ${t.fullName}`), location(t.failure ?? t), cell(t.failure?.message ?? 'no message recorded')]),
+    ...failingTests(rec.after).map((t) => [cell(t.suite), code(`${t.file} > ${shownName(t)}`), location(t.failure ?? t), cell(t.failure?.message ?? 'no message recorded')]),
   ];
   const blocked = blockedSuites(rec.after).map((s) => `Not run: suite ${code(s.suite)} is blocked (${s.blocker.reason}); its tests are not counted.`);
   if (rows.length === 0) {
@@ -188,6 +183,17 @@ function challenges(after: TestRun, flaky: FlakyTest[]): string {
         `- **Exit code:** ${s.exitCode ?? 'none'}${s.timedOut ? ' (timed out)' : ''}${s.logFile ? ` · full output: ${code(s.logFile)}` : ''}`,
         '',
         s.blocker.outputTail.trim() ? fence(s.blocker.outputTail) : '_The command produced no output._',
+      ].join('\n'),
+    );
+  }
+  for (const { suite, missing } of missingDependencies(after)) {
+    parts.push(
+      [
+        `### ${suite.suite}: ${describeMissing(missing)} is not installed`,
+        '',
+        `- **Error:** ${code(missing.message)}`,
+        `- **Blocks:** ${missingImpact(missing)} — not handed to a repair provider: no change to the code installs it`,
+        `- **To unblock:** ${missing.install}`,
       ].join('\n'),
     );
   }
@@ -231,8 +237,9 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
     return more.length ? `All suites are green.\n\n${more.map((m) => `- ${m}`).join('\n')}` : 'All suites are green.';
   }
   const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
+  for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`Install ${describeMissing(missing)} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
   for (const p of rec.problems) {
-    const left = stillFailingOf(p, rec.after);
+    const left = stillFailing(p, rec.before, rec.after).map(shownId);
     if (left.length === 0) continue;
     const tried = rec.attempts.filter((a) => a.problemId === p.id);
     const how = tried.length === 0
@@ -256,7 +263,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
 
 /** Verdicts list files that load again as `suite::file::<load>` beside test ids; say which is which. */
 function impact(fixed: string[]): string {
-  const files = fixed.filter((id) => id.endsWith('::<load>')).length;
+  const files = fixed.filter(isLoadId).length;
   const tests = fixed.length - files;
   return [`${plural(tests, 'test')} now passing`, files ? `${plural(files, 'test file')} loading again` : ''].filter(Boolean).join(', ');
 }

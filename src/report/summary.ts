@@ -3,8 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.js';
-import { isGreen } from './facts.js';
+import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
+import { safeMarkdown, stripControl } from '../safe-text.js';
 
 export interface SummaryInput {
   summary: RunSummary;
@@ -33,6 +34,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   'max-iterations': 'the iteration budget was spent',
   'no-progress': 'an iteration committed no fix although candidates were tried',
   'nothing-fixable': 'no provider offered a candidate for the remaining problems',
+  flaky: 'only flaky tests fail: they failed on their first attempt and passed on a re-run, so there is nothing to repair, yet a plain run of the suites can fail',
   blocked: 'no suite could be run',
   budget: 'a token or cost budget of the model was spent',
   fatal: 'a provider could not go on',
@@ -51,18 +53,12 @@ function wallTime(s: RunSummary): string {
   return duration(Date.parse(s.endedAt) - Date.parse(s.startedAt));
 }
 
-function totalsLine(t: Totals): string {
-  const parts = [`${t.passed} passed`, `${t.failed} failed`, `${t.skipped} skipped`];
-  if (t.loadErrors) parts.push(`${plural(t.loadErrors, 'file')} failed to load`);
-  return parts.join(', ');
-}
-
 function headline(input: SummaryInput): string {
   const { summary } = input;
   const last = input.iterations[input.iterations.length - 1];
   const green = last ? isGreen(last.after, { expectedTests: last.expectedTests }) : false;
   const state = green ? 'green' : summary.status === 'blocked' ? 'blocked' : summary.status === 'interrupted' ? 'interrupted' : 'not green';
-  return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${totalsLine(summary.totalsBefore)} at the start, ${totalsLine(summary.totalsAfter)} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
+  return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${formatTotals(summary.totalsBefore, { every: true })} at the start, ${formatTotals(summary.totalsAfter, { every: true })} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
 }
 
 export function renderSummaryMarkdown(input: SummaryInput): string {
@@ -79,11 +75,11 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
   out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
   out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
   out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
-  return out.join('\n');
+  return safeMarkdown(out.join('\n'));
 }
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return stripControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Stacked bars per point: passed, failed, files that failed to load. Inline SVG, no script. */

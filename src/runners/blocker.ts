@@ -3,11 +3,11 @@
 import os from 'node:os';
 import type { Blocker } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
+import { contextOf, describeMissing, ENVIRONMENT_ERRORS, missingDependency } from './missing.js';
 import type { CommandResult } from './process.js';
 
 /** Errors of the machine rather than the code: no fix to the repository makes them pass. */
-export const ENVIRONMENT_ERRORS =
-  /\b(ECONNREFUSED|EADDRINUSE|ENOSPC|ENOMEM|EBUSY|EPERM|EACCES|EMFILE|ETIMEDOUT|EAI_AGAIN|ENOTFOUND)\b|Cannot connect to the Docker daemon|JavaScript heap out of memory/;
+export { ENVIRONMENT_ERRORS } from './missing.js';
 const NOT_FOUND = /command not found|: not found\b/;
 const TAIL_LINES = 20;
 
@@ -79,6 +79,14 @@ export function blockerFor(
   }
   const cleanExit = result.exitCode === 0;
   const unexplained = report.found && !cleanExit && report.failures === 0;
+  const missing = !report.found || unexplained ? missingDependency(tail, contextOf(result.cwd ?? process.cwd())) : undefined;
+  if (missing) {
+    return {
+      reason: 'environment',
+      message: `${named} could not run: ${describeMissing(missing)} is not installed (${missing.message}). To unblock: ${missing.install}.${evidence}`,
+      outputTail: tail,
+    };
+  }
   if ((!report.found || unexplained) && ENVIRONMENT_ERRORS.test(tail)) {
     const code = ENVIRONMENT_ERRORS.exec(tail)![0];
     return {

@@ -1,5 +1,5 @@
 // Reading and rewriting the shell command of a suite: where the runner's own arguments go, which
-// words are test paths, and what `npm test` / `npm run x` stand for.
+// words are test paths, and what `npm test` / `pnpm run x` / `yarn test` / `bun run x` stand for.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -7,21 +7,57 @@ export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-const NPM_SCRIPT = /^\s*npm\s+(test|t|run(?:-script)?\s+(\S+))(\s|$)/;
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
-/** `npm test` / `npm run x` forward arguments only after "--": the separator to add, if any. */
-export function npmSeparator(command: string): string {
-  return NPM_SCRIPT.test(command) && !/\s--(\s|$)/.test(command) ? ' --' : '';
+/** The words after the manager that run a script, by manager (`bun test` is bun's own runner, not a script). */
+const SCRIPT_VERBS: Record<PackageManagerName, { test: string[]; run: string[] }> = {
+  npm: { test: ['test', 't'], run: ['run', 'run-script'] },
+  pnpm: { test: ['test', 't'], run: ['run', 'run-script'] },
+  yarn: { test: ['test'], run: ['run'] },
+  bun: { test: [], run: ['run'] },
+};
+
+export interface ScriptCall {
+  manager: PackageManagerName;
+  /** The script's name in package.json. */
+  script: string;
+  /** How many words the call takes (`npm run x` is 3). */
+  length: number;
 }
 
-/** The script an `npm test` / `npm run x` command runs, from package.json in `dir`. */
+/**
+ * The package.json script a command such as `npm test`, `pnpm run x`, `yarn test` or
+ * `bun run x` runs, from its leading words; undefined for any other command.
+ */
+export function scriptCall(command: string): ScriptCall | undefined {
+  const words = command.trim().split(/\s+/);
+  const manager = words[0] as PackageManagerName;
+  const verbs = Object.hasOwn(SCRIPT_VERBS, manager) ? SCRIPT_VERBS[manager] : undefined;
+  if (!verbs) return undefined;
+  if (verbs.test.includes(words[1])) return { manager, script: 'test', length: 2 };
+  if (verbs.run.includes(words[1]) && words[2] && !words[2].startsWith('-')) return { manager, script: words[2], length: 3 };
+  return undefined;
+}
+
+/**
+ * The separator a script call needs before the runner's own arguments: npm forwards arguments to
+ * the script only after "--". pnpm 10 (`test` and `run x`), yarn and bun forward the words after
+ * the script's name as they are; pnpm would pass a "--" on to the runner, which reads what
+ * follows it as file filters. (pnpm 9's `pnpm test` read its own options, `--reporter` among
+ * them, up to a "--": `fixloop init` writes `pnpm run test`, the same in both.) Checked with
+ * npm 10, pnpm 9.15 and 10.34, yarn 1.22 and bun 1.4.
+ */
+export function npmSeparator(command: string): string {
+  return scriptCall(command)?.manager === 'npm' && !/\s--(\s|$)/.test(command) ? ' --' : '';
+}
+
+/** The script a script call (`npm test`, `pnpm run x`, `yarn test`, `bun run x`) runs, from package.json in `dir`. */
 export function npmScript(command: string, dir: string): string | undefined {
-  const match = NPM_SCRIPT.exec(command);
-  if (!match) return undefined;
-  const name = match[2] ?? 'test';
+  const call = scriptCall(command);
+  if (!call) return undefined;
   try {
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    return pkg.scripts?.[name];
+    return pkg.scripts?.[call.script];
   } catch {
     return undefined;
   }

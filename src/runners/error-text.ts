@@ -13,8 +13,12 @@ export interface PathContext {
 
 const MAX_MESSAGE = 500;
 
+/**
+ * Plain text from what a runner printed in colour; also the colour codes pytest writes into JUnit
+ * XML, where the escape character cannot appear and becomes the text "#x1B".
+ */
 export function stripAnsi(text: string): string {
-  return stripVTControlCharacters(text).replace(/\r\n?/g, '\n');
+  return stripVTControlCharacters(text).replace(/#x1B\[[0-9;]*[A-Za-z]/g, '').replace(/\r\n?/g, '\n');
 }
 
 /**

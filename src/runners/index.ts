@@ -9,9 +9,12 @@ import { JestAdapter } from './jest.js';
 import { MochaAdapter } from './mocha.js';
 import { JunitAdapter, PytestAdapter } from './junit.js';
 import { NodeTestAdapter } from './node-test.js';
+import { markMissing } from './missing.js';
 import { suiteDirs } from './report-run.js';
+import { settleResults } from './settle.js';
 import { sumTotals } from './results.js';
 import { selectionKey } from './select.js';
+import { runSetup } from './setup.js';
 import type { TestRunnerAdapter, TestSelection } from './types.js';
 import { VitestAdapter } from './vitest.js';
 
@@ -93,16 +96,24 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       ...(opts.retries ? { retries: opts.retries } : {}),
     };
     const files = tests ? [...new Set(tests.map((t) => t.file))].sort() : opts.files;
-    let run = await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) });
+    const logBase = opts.logDir ? path.join(opts.logDir, logName(suite.name).replace(/\.log$/, '')) : undefined;
+    const setupFailed = suite.setup?.length && files?.length !== 0 ? await runSetup(suite, { runDir: suiteDirs(suite, opts.cwd).runDir, logBase, signal: opts.signal }) : undefined;
+    if (setupFailed) {
+      runs.push(setupFailed);
+      opts.onSuiteEnd?.(setupFailed);
+      continue;
+    }
+    let run = settled(await adapter.run(config, { ...base, files, ...(tests ? { tests } : {}) }), opts.cwd, config);
     // A name filter that missed some of the chosen tests (a title the runner matches otherwise, a
     // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.
     const missed = tests && !run.blocker ? unrun(tests, run) : 0;
     if (missed) {
-      const whole = await adapter.run(config, { ...base, files });
+      const whole = settled(await adapter.run(config, { ...base, files }), opts.cwd, config);
       const said = `The name filter left ${missed} of the ${tests!.length} chosen tests unrun: fixloop ran their files whole.`;
       run = { ...whole, warnings: [said, ...(whole.warnings ?? [])] };
     }
     if (detected?.warning) run.warnings = [detected.warning, ...(run.warnings ?? [])];
+    run = markMissing(run, suiteDirs(suite, opts.cwd));
     runs.push(run);
     opts.onSuiteEnd?.(run);
   }
@@ -110,9 +121,21 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
 }
 export { discoverTests } from './discover.js';
 
+/**
+ * A custom adapter's results get the same ids and paths as the shipped ones (whose runs are
+ * settled already: settling twice changes nothing). A copy: the adapter may keep what it returned.
+ */
+function settled(run: SuiteRun, cwd: string, suite: SuiteConfig): SuiteRun {
+  const copy = { ...run, tests: run.tests.map((t) => ({ ...t })), loadFailures: run.loadFailures.map((l) => ({ ...l })) };
+  settleResults(copy, cwd, suiteDirs(suite, cwd));
+  return copy;
+}
+
 /** How many chosen tests neither passed nor failed, their file having loaded. */
 function unrun(tests: TestSelection[], run: SuiteRun): number {
   const ran = new Set(run.tests.filter((t) => t.status === 'passed' || t.status === 'failed').map(selectionKey));
   const unloaded = new Set(run.loadFailures.map((lf) => lf.file));
   return tests.filter((t) => !ran.has(selectionKey(t)) && !unloaded.has(t.file)).length;
 }
+export { blockedByEnvironment, describeMissing, markMissing, missingDependency, packageOf } from './missing.js';
+export { isSecret, passVariables, userEnvironment, withEnvironment, type UserEnvironment } from './environment.js';

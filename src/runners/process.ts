@@ -4,16 +4,21 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
+import { commandEnvironment } from './environment.js';
 
 export interface CommandOptions {
   cwd: string;
-  /** Added to the environment, after the no-colour defaults (so they may override them). */
+  /**
+   * Variables the caller sets on top of the user's environment (an SDK user's own choice: fixloop
+   * itself adds none, so a suite sees what it sees in the user's terminal).
+   */
   env?: Record<string, string>;
   /** The whole process tree is killed after this many seconds. */
   timeoutSec?: number;
   signal?: AbortSignal;
-  /** Receives the full output (stdout and stderr, interleaved). */
+  /** Receives the full output (stdout and stderr, interleaved), colour codes removed. */
   logFile?: string;
   /** How much of the output's end to keep for parsing, in characters (default 4 MB). */
   keepOutput?: number;
@@ -27,12 +32,18 @@ export interface CommandResult {
   timedOut: boolean;
   aborted: boolean;
   durationMs: number;
-  /** The last 64 KB of output: evidence for messages. */
+  /** The last 64 KB of output, colour codes removed: evidence for messages. */
   outputTail: string;
-  /** The last `keepOutput` characters of output, for parsers: runners print their summaries last. */
+  /**
+   * The last `keepOutput` characters of output, for parsers (runners print their summaries last),
+   * with colour and other terminal codes removed (as in the log file): a runner colours its output
+   * when the user's environment asks for it (FORCE_COLOR, CI), and the parsers read plain text.
+   */
   output: string;
   /** True when `output` lost its beginning to the bound. */
   outputTruncated: boolean;
+  /** The directory the command ran in. */
+  cwd?: string;
   /** Process id of the shell (and id of its process group). */
   pid?: number;
   /** Set when the command could not be started at all. */
@@ -87,11 +98,29 @@ class TailBuffer {
   }
 }
 
+/**
+ * Output as plain text, chunk by chunk, for the log file: colour codes removed (the log is read in
+ * editors and searched with grep), and a code cut in two by a chunk boundary held back until whole.
+ */
+class PlainText {
+  private pending = '';
+  push(chunk: string, end = false): string {
+    let text = this.pending + chunk;
+    this.pending = '';
+    const cut = end ? null : /\u001b(\[[0-9;?]*)?$/.exec(text);
+    if (cut) {
+      this.pending = cut[0];
+      text = text.slice(0, cut.index);
+    }
+    return stripVTControlCharacters(text);
+  }
+}
+
 export async function runCommand(command: string, options: CommandOptions): Promise<CommandResult> {
   const started = performance.now();
   const keep = new TailBuffer(Math.max(options.keepOutput ?? DEFAULT_KEEP, TAIL));
   if (options.signal?.aborted) {
-    return { exitCode: null, timedOut: false, aborted: true, durationMs: 0, outputTail: '', output: '', outputTruncated: false };
+    return { exitCode: null, timedOut: false, aborted: true, durationMs: 0, outputTail: '', output: '', outputTruncated: false, cwd: options.cwd };
   }
 
   let log: WriteStream | undefined;
@@ -103,7 +132,9 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   const subprocess = execa(command, {
     shell: true,
     cwd: options.cwd,
-    env: { FORCE_COLOR: '0', NO_COLOR: '1', CI: '1', ...options.env },
+    // The user's environment minus secrets, exactly: never the parent's whole environment.
+    env: { ...commandEnvironment().env, ...options.env },
+    extendEnv: false,
     // Its own process group, so that process.kill(-pid) reaches every worker it spawns.
     detached: true,
     stdin: 'ignore',
@@ -145,9 +176,10 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   });
 
   subprocess.all?.setEncoding('utf8');
+  const plain = new PlainText();
   subprocess.all?.on('data', (chunk: string) => {
     keep.push(chunk);
-    log?.write(chunk);
+    if (log) log.write(plain.push(chunk));
   });
 
   const result = await subprocess;
@@ -159,11 +191,12 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     liveGroups.delete(pid);
   }
   if (log) {
+    log.write(plain.push('', true));
     const stream = log;
     await new Promise<void>((resolve) => stream.end(resolve));
   }
 
-  const output = keep.text();
+  const output = stripVTControlCharacters(keep.text()).replace(/\r\n?/g, '\n');
   return {
     exitCode: typeof result.exitCode === 'number' ? result.exitCode : null,
     timedOut,
@@ -172,6 +205,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     outputTail: output.slice(-TAIL),
     output,
     outputTruncated: keep.truncated,
+    cwd: options.cwd,
     pid,
     ...(pid === undefined && result.failed ? { spawnError: result.shortMessage } : {}),
   };

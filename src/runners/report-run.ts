@@ -12,6 +12,7 @@ import { blockerFor, type ExpectedReport } from './blocker.js';
 import type { PathContext } from './error-text.js';
 import { runCommand } from './process.js';
 import { countTotals } from './results.js';
+import { settleResults } from './settle.js';
 import type { RunOptions, TestSelection } from './types.js';
 
 export interface ParsedResults {
@@ -107,6 +108,7 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
     const failures = parsed ? parsed.loadFailures.length + parsed.tests.filter((t) => t.status === 'failed').length : 0;
     const blocker = blockerFor(suite, planned.shown, result, { found: text !== undefined || parsed !== undefined, failures, parseError }, spec.expected);
     const results = parsed ?? { tests: [], loadFailures: [] };
+    settleResults(results, options.cwd, ctx);
     return {
       suite: suite.name,
       command: planned.shown,

@@ -1,11 +1,8 @@
 import type { Failure, FailureKind } from '../model.js';
+import { TEST_ENVIRONMENT_ERRORS as ENVIRONMENT } from '../runners/missing.js';
 
 // vitest "Test timed out in 300ms.", node:test "test timed out after 300ms", jest "Exceeded timeout of 300 ms for a test".
 const TIMEOUT = /\b(test|hook) timed out\b|\bExceeded timeout of \d+ ?ms\b/i;
-// Unlike the suite-level check in runners/vitest.ts, EACCES and EPERM are left out: a test that
-// fails on them usually touches a path the code chose.
-const ENVIRONMENT =
-  /\b(ECONNREFUSED|ECONNRESET|EADDRINUSE|ENOSPC|ENOMEM|EBUSY|EMFILE|EAI_AGAIN|ENOTFOUND)\b|Cannot connect to the Docker daemon|JavaScript heap out of memory/;
 const MODULE_LOAD =
   /Cannot find (module|package)|Failed to load url|Failed to resolve import|does not provide an export named|is not exported by|ERR_MODULE_NOT_FOUND|Failed to fetch dynamically imported module|No module named|cannot import name|no required module provides package|is not in (GOROOT|std)\b|could not import \S+ \(/;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
-import { classifyFailure } from './classify.js';
+import { failureKind, failureText, isProjectFile, tsDiagnostics } from './diagnostics.js';
+import { isMissingDependency } from '../runners/missing.js';
 
 interface Entry {
   failure: Failure;
@@ -38,6 +39,15 @@ function titleOf(failure: Failure, location: SourceLocation | undefined): string
   return location ? `${named} (${location.file}:${location.line})` : named;
 }
 
+// Runs read by fixloop's runners are located already (runners/settle.ts); a run made some other
+// way (an SDK user's) gets a TypeScript error's place from its text when the path printed there
+// is repository-relative.
+function located(failure: Failure): Failure {
+  if (failure.location) return failure;
+  const d = tsDiagnostics(failureText(failure)).find((found) => isProjectFile(found.file));
+  return d ? { ...failure, location: { file: d.file, line: d.line, column: d.column } } : failure;
+}
+
 /**
  * One problem per root cause: failing tests and files that failed to load are grouped by where
  * the code broke (file and line) and what broke there. Suites with a blocker could not judge the
@@ -46,8 +56,8 @@ function titleOf(failure: Failure, location: SourceLocation | undefined): string
 export function groupProblems(run: TestRun): Problem[] {
   const problems = new Map<string, Problem>();
   const add = (entry: Entry, loadFailed: boolean): void => {
-    const { failure } = entry;
-    const kind = classifyFailure(failure);
+    const failure = located(entry.failure);
+    const kind = failureKind(failure);
     // Without a location the test file is the best-known place; no line is made up for it.
     const where = failure.location ? `${failure.location.file}:${failure.location.line}` : entry.file;
     const id = problemId(kind, where, failure.message);
@@ -74,9 +84,10 @@ export function groupProblems(run: TestRun): Problem[] {
 
   for (const suite of run.suites) {
     if (suite.blocker) continue;
-    for (const load of suite.loadFailures) add({ failure: load.failure, file: load.file }, true);
+    // What a missing dependency explains is the environment's to fix: a blocker, never a problem.
+    for (const load of suite.loadFailures) if (!isMissingDependency(suite, load.file)) add({ failure: load.failure, file: load.file }, true);
     for (const test of suite.tests) {
-      if (test.status !== 'failed') continue;
+      if (test.status !== 'failed' || isMissingDependency(suite, test.file, test.id)) continue;
       const failure = test.failure ?? { message: `${test.fullName} failed without an error` };
       add({ failure, file: test.file, testId: test.id }, false);
     }

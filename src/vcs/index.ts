@@ -1,2 +1,3 @@
 export * from './repo.js';
 export * from './message.js';
+export * from './dependencies.js';

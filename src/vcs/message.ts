@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { CommitParser } from 'conventional-commits-parser';
 import type { CommitIntent, Totals } from '../model.js';
+import { stripControl } from '../safe-text.js';
+import { formatTotals } from '../test-run.js';
+
+// The CLI and SDK users have read totals from here.
+export { formatTotals };
 
 /** Long words shortened the way commit scopes usually are. */
 const SCOPE_ABBREVIATIONS: Record<string, string> = {
@@ -55,13 +60,6 @@ function abbreviate(word: string): string {
   return SCOPE_ABBREVIATIONS[clean] ?? clean;
 }
 
-export function formatTotals(t: Totals): string {
-  const parts = [`${t.passed} passed`, `${t.failed} failed`];
-  if (t.skipped) parts.push(`${t.skipped} skipped`);
-  if (t.loadErrors) parts.push(`${t.loadErrors} file${t.loadErrors === 1 ? '' : 's'} failed to load`);
-  return parts.join(', ');
-}
-
 export interface CommitMessageInput {
   intent: CommitIntent;
   files: string[];
@@ -100,7 +98,7 @@ export function commitMessageProblem(message: string): string | undefined {
 /** `type(scope): subject` for an intent; the scope, when the intent has none, from the changed files. */
 export function commitHeader(intent: CommitIntent, files: string[]): string {
   const scope = intent.scope ?? scopeFor(files);
-  const subject = intent.subject.replace(/\s+/g, ' ').replace(/\.$/, '').trim();
+  const subject = stripControl(intent.subject).replace(/\s+/g, ' ').replace(/\.$/, '').trim();
   return `${intent.type.trim().toLowerCase()}${scope ? `(${scope})` : ''}: ${subject}`;
 }
 
@@ -114,7 +112,8 @@ export function commitMessage(input: CommitMessageInput): string {
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
   const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
-  const message = [header, '', ...body, '', ...trailers, ''].join('\n');
+  // Root causes and subjects come from models and test output: no escape sequence reaches git log.
+  const message = stripControl([header, '', ...body, '', ...trailers, ''].join('\n'));
   const problem = commitMessageProblem(message);
   if (problem) throw new CommitMessageError(`Not a Conventional Commits message: ${problem}`);
   return message;

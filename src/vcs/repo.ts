@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, appendFileSync, symlinkSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, appendFileSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { provideDependencies, type ProvidedDependencies } from './dependencies.js';
 
 /** The directory is not something the loop can work in. Exit code 2. */
 export class RepoError extends Error {
@@ -40,13 +41,16 @@ export async function dirtyFiles(dir: string): Promise<string[]> {
 }
 
 /** Lists `.fixloop/` in .git/info/exclude so the loop's state never shows in `git status`. */
-export async function excludeLoopState(root: string): Promise<void> {
+export async function excludeLoopState(root: string, more: string[] = []): Promise<void> {
   const rel = await git(root).revparse(['--git-path', 'info/exclude']);
   const file = path.resolve(root, rel);
   mkdirSync(path.dirname(file), { recursive: true });
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  if (text.split('\n').some((line) => line.trim() === '/.fixloop/' || line.trim() === '.fixloop/')) return;
-  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}# fixloop state\n/.fixloop/\n`);
+  const lines = new Set(text.split('\n').map((line) => line.trim()));
+  if (lines.has('.fixloop/')) lines.add('/.fixloop/');
+  const missing = ['/.fixloop/', ...more].filter((pattern) => !lines.has(pattern));
+  if (missing.length === 0) return;
+  appendFileSync(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}# fixloop state\n${missing.join('\n')}\n`);
 }
 
 export async function createBranch(root: string, branch: string, from: string): Promise<void> {
@@ -55,17 +59,15 @@ export async function createBranch(root: string, branch: string, from: string): 
   await git(root).raw(['branch', branch, from]);
 }
 
-/** Dependency folders a worktree needs but git does not carry: linked, never copied or installed. */
-const LINKED_DEPENDENCIES = ['node_modules', '.venv', 'venv'];
-
-export async function addWorktree(root: string, dir: string, ref: string, opts: { branch?: boolean } = {}): Promise<void> {
+/**
+ * A worktree of `ref` whose dependencies resolve as in the checkout (see provideDependencies):
+ * returns how they were provided, for the reports.
+ */
+export async function addWorktree(root: string, dir: string, ref: string, opts: { branch?: boolean } = {}): Promise<ProvidedDependencies> {
   mkdirSync(path.dirname(dir), { recursive: true });
   const args = opts.branch ? ['worktree', 'add', dir, ref] : ['worktree', 'add', '--detach', dir, ref];
   await git(root).raw(args);
-  for (const name of LINKED_DEPENDENCIES) {
-    const source = path.join(root, name);
-    if (existsSync(source) && !existsSync(path.join(dir, name))) symlinkSync(source, path.join(dir, name), 'dir');
-  }
+  return provideDependencies(root, dir);
 }
 
 export async function removeWorktree(root: string, dir: string): Promise<void> {

@@ -1,45 +1,8 @@
 import type { Problem, TestRun, Verdict, VerdictKind } from '../model.js';
+import { isLoadId, outcomes, problemIds } from '../test-run.js';
 
-/** A load failure is tracked like a test of its own: the file's tests never ran. */
-export function loadId(suite: string, file: string): string {
-  return `${suite}::${file}::<load>`;
-}
+export { loadId, problemIds, stillFailing } from '../test-run.js';
 
-interface Outcomes {
-  passed: Set<string>;
-  failing: Set<string>;
-  skipped: Set<string>;
-}
-
-function outcomes(run: TestRun): Outcomes {
-  const passed = new Set<string>();
-  const failing = new Set<string>();
-  const skipped = new Set<string>();
-  for (const suite of run.suites) {
-    for (const t of suite.tests) {
-      if (t.status === 'passed') passed.add(t.id);
-      else if (t.status === 'failed') failing.add(t.id);
-      else skipped.add(t.id);
-    }
-    for (const lf of suite.loadFailures) failing.add(loadId(lf.suite, lf.file));
-  }
-  return { passed, failing, skipped };
-}
-
-/** The ids that stand for a problem: its failing tests and its load-failed files, per suite. */
-export function problemIds(problem: Problem, baseline: TestRun): string[] {
-  const ids = new Set(problem.testIds);
-  for (const suite of baseline.suites) {
-    for (const lf of suite.loadFailures) if (problem.loadFailedFiles.includes(lf.file)) ids.add(loadId(suite.suite, lf.file));
-  }
-  return [...ids];
-}
-
-/** Whether a problem is still visible in a run (any of its tests or files still failing). */
-export function stillFailing(problem: Problem, baseline: TestRun, run: TestRun): string[] {
-  const { failing } = outcomes(run);
-  return problemIds(problem, baseline).filter((id) => failing.has(id));
-}
 
 /**
  * Judges a run with a candidate applied against the baseline. "broke" is every test that passed
@@ -52,15 +15,15 @@ export function stillFailing(problem: Problem, baseline: TestRun, run: TestRun):
 export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun, flaky: ReadonlySet<string> = new Set()): Verdict {
   const before = outcomes(baseline);
   const after = outcomes(run);
-  const loadsAgain = [...before.failing].filter((id) => id.endsWith('::<load>') && !after.failing.has(id));
+  const loadsAgain = [...before.failing].filter((id) => isLoadId(id) && !after.failing.has(id));
   const nowPass = [...after.passed].filter((id) => !before.passed.has(id) && !before.skipped.has(id));
   const fixed = [...loadsAgain, ...nowPass];
   const ran = (id: string) => after.passed.has(id) || after.failing.has(id) || after.skipped.has(id);
   // The test set may not shrink: a failing test that no longer runs is hidden, not fixed.
-  const vanished = [...before.failing].filter((id) => !id.endsWith('::<load>') && !ran(id));
+  const vanished = [...before.failing].filter((id) => !isLoadId(id) && !ran(id));
   const broke = [...[...before.passed].filter((id) => !after.passed.has(id) && !flaky.has(id)), ...vanished];
   const targets = problemIds(problem, baseline);
-  const still = targets.filter((id) => after.failing.has(id) || (!id.endsWith('::<load>') && !after.passed.has(id)));
+  const still = targets.filter((id) => after.failing.has(id) || (!isLoadId(id) && !after.passed.has(id)));
   const newBlockers = run.suites.filter((s) => s.blocker && !baseline.suites.find((b) => b.suite === s.suite)?.blocker);
   let kind: VerdictKind;
   if (newBlockers.length) kind = 'broken';
@@ -72,7 +35,7 @@ export function compareRuns(problem: Problem, baseline: TestRun, run: TestRun, f
 }
 
 function summarize(kind: VerdictKind, fixed: string[], broke: string[], still: string[], blocked: string[]): string {
-  const files = fixed.filter((id) => id.endsWith('::<load>')).length;
+  const files = fixed.filter((id) => isLoadId(id)).length;
   const tests = fixed.length - files;
   const parts = [`${kind}:`];
   const gains = [tests ? `${tests} test${tests === 1 ? ' now passes' : 's now pass'}` : '', files ? `${files} file${files === 1 ? ' loads' : 's load'} again` : '']

@@ -3,7 +3,7 @@ import type { Failure, FlakyTest, TestCase, TestRun, TestStatus } from '../model
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
-import { classifyFailure } from '../triage/index.js';
+import { failureKind, failureText, tsDiagnostics } from '../triage/index.js';
 
 export interface FlakyOptions {
   cwd: string;
@@ -17,12 +17,14 @@ export interface FlakyOptions {
 }
 
 /**
- * Failures no timing or environment can turn green: the code does not parse or load, a name is
- * not defined, or a value is not callable. Re-running them only costs suite runs. (A TypeError
- * such as "Cannot read properties of undefined" can come from a race, so it is re-run.)
+ * Failures no timing or environment can turn green: the code does not parse, load or compile (a
+ * TypeScript error in the failure's text), a name is not defined, or a value is not callable.
+ * Re-running them only costs suite runs. (A TypeError such as "Cannot read properties of
+ * undefined" can come from a race, so it is re-run.)
  */
 export function cannotPassByChance(failure: Failure): boolean {
-  const kind = classifyFailure(failure);
+  if (tsDiagnostics(failureText(failure)).length > 0) return true;
+  const kind = failureKind(failure);
   if (kind === 'syntax' || kind === 'module-load' || kind === 'reference') return true;
   return kind === 'type' && /is not a (function|constructor)\b/.test(failure.message);
 }

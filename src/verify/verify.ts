@@ -1,14 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Candidate, Problem, TestCase, TestRun, Verdict } from '../model.js';
 import { applyPatch } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
+import { stillFailing, sumTotals } from '../test-run.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
-import { addWorktree, removeWorktree } from '../vcs/index.js';
+import { addWorktree, describeDependencies, removeWorktree } from '../vcs/index.js';
 import { findFlaky } from './flaky.js';
-import { compareRuns, stillFailing } from './compare.js';
+import { compareRuns } from './compare.js';
 
 export interface VerifyInput {
   /** The user's repository: worktrees are made from it. */
@@ -73,7 +74,7 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
  */
 export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-verify-')), 'tree');
-  await addWorktree(input.repoRoot, dir, input.ref);
+  const dependencies = describeDependencies(await addWorktree(input.repoRoot, dir, input.ref));
   try {
     applyPatch(dir, input.candidate.patch);
     const common = { cwd: dir, adapters: input.adapters, logDir: input.logDir, signal: input.signal };
@@ -93,31 +94,31 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
       const before = stillFailing(input.problem, input.baseline, input.baseline);
       // Nothing the problem's own tests can see has changed: the full run would only confirm it.
       if (!blocked && remaining.length > 0 && remaining.length === before.length) {
-        return { kind: 'no-effect', targeted, fixed: [], broke: [], stillFailing: remaining, summary: "no-effect: the problem's tests still fail" };
+        return { kind: 'no-effect', targeted, fixed: [], broke: [], stillFailing: remaining, summary: "no-effect: the problem's tests still fail", dependencies };
       }
     }
     const runs: TestRun[] = [];
     for (const suite of input.suites) runs.push(complete.get(suite.name) ?? (await runSuites([suite], common)));
     const full = mergeRuns(runs);
     const verdict = compareRuns(input.problem, input.baseline, full, input.flaky);
-    if (!input.flakyReruns || verdict.broke.length === 0) return verdict;
+    if (!input.flakyReruns || verdict.broke.length === 0) return { ...verdict, dependencies };
     // A test that failed here by chance must not cost a good fix: run what broke again, as the
     // baseline's failures were, and judge the candidate without the ones that pass.
     const broke = new Set(verdict.broke);
     const suspects = full.suites.map((s) => ({ ...s, tests: s.tests.filter((t) => broke.has(t.id) && t.status === 'failed') }));
     const flaky = await findFlaky({ ...full, suites: suspects }, { ...common, suites: input.suites, reruns: input.flakyReruns, judged: new Set() });
-    if (flaky.length === 0) return verdict;
+    if (flaky.length === 0) return { ...verdict, dependencies };
     const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
-    return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
+    return { ...compareRuns(input.problem, input.baseline, full, known), flaky, dependencies };
   } finally {
     await removeWorktree(input.repoRoot, dir);
+    rmSync(path.dirname(dir), { recursive: true, force: true });
   }
 }
 
 export function mergeRuns(runs: TestRun[]): TestRun {
   const suites = runs.flatMap((r) => r.suites);
-  const totals = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
-  for (const s of suites) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += s.totals[k];
+  const totals = sumTotals(suites);
   return {
     startedAt: runs[0]?.startedAt ?? new Date().toISOString(),
     durationMs: runs.reduce((n, r) => n + r.durationMs, 0),

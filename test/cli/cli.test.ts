@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,41 @@ describe('fixloop run', () => {
     expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
   });
 
+  it.each([
+    ['SIGTERM', 143, 'fixloop: terminated (SIGTERM); finishing the current step and writing the report'],
+    ['SIGHUP', 129, 'fixloop: hung up (SIGHUP); finishing the current step and writing the report'],
+  ] as const)('exits %s → %i the same way: reports written, no worktree, lock or branch left', async (signal, exit, said) => {
+    const repo = demoRepo();
+    const child = spawn(process.execPath, [BIN, 'run'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('candidate ') && !child.killed) child.kill(signal);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(exit);
+    expect(stderr).toContain(said);
+    expect(stderr).toContain('run ended: interrupted (interrupted)');
+    expect(stderr).toMatch(/reports: .*\.fixloop\/runs\//);
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+    expect(sh(repo, 'git', ['status', '--porcelain'])).toBe('');
+  });
+
+  it('stops cleanly when its reader goes away (`fixloop run --json | head -1`): exit 141, nothing left behind', async () => {
+    const repo = demoRepo();
+    const child = spawn(process.execPath, [BIN, 'run', '--json'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(141);
+    expect(stderr).toContain('fixloop: output closed (EPIPE); finishing the current step and writing the report');
+    expect(stderr).not.toContain('    at ');
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+  });
+
   it('exits 2 outside a git repository', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-cli-'));
     const { code, stderr } = await fixloop(dir, ['run']);
@@ -94,13 +129,16 @@ describe('fixloop run', () => {
 
   it.each([
     [['run', '--max-iterations', 'zero'], 'fixloop: --max-iterations must be a positive whole number, not "zero"'],
-    [['run', '--bogus'], "fixloop: Unknown option '--bogus'"],
-    [['launch'], 'fixloop: unknown command "launch"'],
-  ])('exits 2 on the usage error %j', async (args, message) => {
+    [['run', '--bogus'], "fixloop: unknown option '--bogus'"],
+    [['run', '--jsn'], "fixloop: unknown option '--jsn' (did you mean --json?)"],
+    [['status', '--supervised'], "fixloop: unknown option '--supervised'"],
+    [['launch'], "fixloop: unknown command 'launch'"],
+    [['rn'], "fixloop: unknown command 'rn' (did you mean run?)"],
+    [['run', '--record', 'a', '--replay', 'b'], "fixloop: option '--record <dir>' cannot be used with option '--replay <dir>'"],
+  ])('exits 2 on the usage error %j, in one line', async (args, message) => {
     const { code, stderr } = await fixloop(tmpdir(), args);
     expect(code).toBe(2);
-    expect(stderr.startsWith(message)).toBe(true);
-    expect(stderr).toContain('Usage: fixloop <command> [options]');
+    expect(stderr).toBe(`${message}\n`);
   });
 });
 
@@ -127,9 +165,19 @@ describe('fixloop run --supervised', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('candidate: Update import from "./parse.js" (codefix)');
     expect(stderr).toContain("+import { parseBoolean, parseInteger } from './parse.js';");
-    expect(stderr).toContain('"yes" is not one of a, r, s, t');
+    expect(stderr).toContain('"yes" is not one of a, r, s, t (Enter accepts, ? explains)');
     expect(stderr).toContain('decision: accept');
     expect(stderr).toContain('run ended: green (green)');
+  });
+
+  it('explains the choices on "?" and takes Enter as the default, accept', async () => {
+    const repo = demoRepo();
+    const { code, stderr } = await fixloopWithInput(repo, ['run', '--supervised'], '?\n\n');
+    expect(code).toBe(0);
+    expect(stderr).toContain('[A]ccept, [r]eject, [s]kip problem, s[t]op, [?] help: ');
+    expect(stderr).toContain('a  accept: commit this fix (the default: Enter)\nr  reject:');
+    expect(stderr).toContain('decision: accept');
+    expect(stderr).not.toMatch(/\u001b\[/);
   });
 
   it('stops without committing on "t", and when stdin ends without an answer', async () => {
@@ -144,15 +192,30 @@ describe('fixloop run --supervised', () => {
 });
 
 describe('fixloop init', () => {
-  it('writes loop.policy.json at the repository root (exit 0), then refuses to overwrite it (exit 2)', async () => {
+  it('writes loop.policy.json at the repository root saying what it found (exit 0), then refuses to overwrite it (exit 2)', async () => {
     const repo = makeVitestRepo({ 'package.json': JSON.stringify({ scripts: { test: 'vitest run' } }), 'src/a.ts': 'export {};\n' });
     const first = await fixloop(path.join(repo, 'src'), ['init']);
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe(`found npm test: package.json script "vitest run" → vitest\nwrote ${path.join(repo, 'loop.policy.json')}\n`);
+    expect(first.stderr).toBe(
+      `package manager: npm, from no lockfile\nsuite "test": \`npm test\` → vitest, from package.json script "test": "vitest run"\nwrote ${path.join(repo, 'loop.policy.json')}\n`,
+    );
     expect(JSON.parse(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8')).suites).toEqual([{ name: 'test', command: 'npm test', format: 'vitest', timeoutSec: 600 }]);
     const again = await fixloop(repo, ['init']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toBe(`fixloop: ${path.join(repo, 'loop.policy.json')} already exists; pass --force to replace it.\n`);
+    expect(again.stderr).toBe(`fixloop: ${path.join(repo, 'loop.policy.json')} already exists; pass --force to replace it, or --check to try it.\n`);
+  });
+
+  it('--check tries the existing policy without rewriting it: exit 3 when a suite cannot run', async () => {
+    const policy = ONE_SUITE('no-such-runner --all');
+    const repo = makeVitestRepo({ 'package.json': '{}', 'loop.policy.json': policy });
+    const { code, stdout, stderr } = await fixloop(repo, ['init', '--check']);
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n');
+    expect(lines[0]).toBe(`checking the existing ${path.join(repo, 'loop.policy.json')} (--force rewrites it)`);
+    expect(lines[1]).toMatch(/^check FAILED "unit": blocked: Suite "unit" \(`no-such-runner --all`\): command not found: no-such-runner\./);
+    expect(stderr.endsWith('the policy does not work yet: fix the suites above in loop.policy.json\n')).toBe(true);
+    expect(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8')).toBe(policy);
   });
 });
 

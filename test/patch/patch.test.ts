@@ -40,6 +40,32 @@ describe('applyPatch / revertPatch', () => {
   });
 });
 
+describe('applyPatch keeps the bytes it did not edit', () => {
+  function edited(raw: Buffer, edit: (text: string) => string): Buffer {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-bytes-'));
+    writeFileSync(path.join(dir, 'a.py'), raw);
+    const before = readFileSync(path.join(dir, 'a.py'), 'utf8');
+    applyPatch(dir, { changes: [{ path: 'a.py', before, after: edit(before) }] });
+    return readFileSync(path.join(dir, 'a.py'));
+  }
+
+  it('keeps a byte that is not UTF-8 on a line the edit did not touch', () => {
+    const raw = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nx = 1\ny = x +\n')]);
+    const out = edited(raw, (text) => text.replace('y = x +\n', 'y = x + 1\n'));
+    expect(out).toEqual(Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nx = 1\ny = x + 1\n')]));
+  });
+
+  it('keeps CRLF line endings, and gives added lines the same', () => {
+    const out = edited(Buffer.from('a = 1\r\nb = a\r\n'), (text) => text.replace('b = a', 'import os\nb = a'));
+    expect(out.toString('latin1')).toBe('a = 1\r\nimport os\r\nb = a\r\n');
+  });
+
+  it('keeps a byte-order mark and a file without a final newline', () => {
+    const out = edited(Buffer.from('\ufeffa = 1\nb = 2'), (text) => text.replace('a = 1', 'a = 3'));
+    expect(out).toEqual(Buffer.from('\ufeffa = 3\nb = 2'));
+  });
+});
+
 describe('patchDiff', () => {
   it('renders a git-style unified diff, new files from /dev/null', () => {
     expect(patchDiff(patch)).toBe(

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LLM_PRICES, DEFAULT_PROTECT, DEFAULT_READ_DENYLIST, DEFAULT_SECRET_PATTERNS, loadPolicy, parsePolicy, PolicyError } from '../../src/policy/index.js';
+import { DEFAULT_HARNESS, DEFAULT_LLM_PRICES, DEFAULT_PROTECT, DEFAULT_READ_DENYLIST, DEFAULT_SECRET_PATTERNS, loadPolicy, parsePolicy, PolicyError } from '../../src/policy/index.js';
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-policy-'));
@@ -16,7 +16,7 @@ describe('parsePolicy', () => {
     expect(policy).toEqual({
       suites: [{ name: 'unit', command: 'npx vitest run', format: 'auto', timeoutSec: 600 }],
       budget: { maxIterations: 5, maxAttemptsPerProblem: 5 },
-      guard: { protect: DEFAULT_PROTECT, allowEscapeHatches: false },
+      guard: { protect: DEFAULT_PROTECT, allowEscapeHatches: false, harness: DEFAULT_HARNESS, allowTestDetection: false },
       repair: { maxPatchLines: 200, maxFiles: 10 },
       llm: {
         model: 'claude-sonnet-5-5',
@@ -32,6 +32,7 @@ describe('parsePolicy', () => {
       verify: {},
       flaky: { reruns: 2 },
       goal: {},
+      env: { pass: [] },
       report: { dir: '.fixloop/runs/{runId}', commit: false },
     });
   });
@@ -62,7 +63,8 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit' }] }, 'p.json')).toThrow(
       'Invalid policy p.json:\n  - suites.0.junitFile: format "junit" needs "junitFile", the JUnit XML file the command writes',
     );
-    expect(() => parsePolicy({ suites: [{ name: 'm', command: 'x', format: 'karma' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
+    expect(parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'mocha' }] }, 'p.json').suites[0].format).toBe('mocha');
+    expect(() => parsePolicy({ suites: [{ name: 't', command: 'x', format: 'tap' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
   });
 
   it('rejects a policy without suites', () => {

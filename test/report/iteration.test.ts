@@ -33,9 +33,9 @@ describe('renderIterationMarkdown: the demo (missing readFileSync import fixed b
 
   it('summarises in three sentences with the recorded numbers', () => {
     expect(section(md, 'Executive summary')).toBe(
-      'After iteration 1, the suites report 26 tests: 26 passed, 0 failed, 0 skipped; 0 test files failed to load. ' +
+      'After iteration 1, the suites report 26 tests: 26 passed, 0 failed, 0 skipped, 0 files failed to load. ' +
         'This iteration committed 1 fix and 6 tests went from failing or not run to passing ' +
-        '(at its start: 20 passed, 0 failed, 0 skipped; 2 test files failed to load). ' +
+        '(at its start: 20 passed, 0 failed, 0 skipped, 2 files failed to load). ' +
         'Nothing is failing and no suite is blocked: all 26 executed tests passed (100%).',
     );
   });
@@ -45,8 +45,8 @@ describe('renderIterationMarkdown: the demo (missing readFileSync import fixed b
     expect(rows).toEqual([
       '| Suite | Command | Status | Passed | Failed | Skipped | Load errors | Duration | Before |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-      '| unit | `npx vitest run` | passed | 26 | 0 | 0 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 load errors |',
-      '| **Total** |  |  | 26 | 0 | 0 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 load errors |',
+      '| unit | `npx vitest run` | passed | 26 | 0 | 0 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 files failed to load |',
+      '| **Total** |  |  | 26 | 0 | 0 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 files failed to load |',
     ]);
   });
 
@@ -154,9 +154,9 @@ describe('renderIterationMarkdown: a blocked suite, remaining failures and skipp
 
   it('summarises what still fails and which suite is blocked', () => {
     expect(section(md, 'Executive summary')).toBe(
-      'After iteration 2, the suites report 16 tests: 10 passed, 3 failed, 3 skipped; 1 test file failed to load. ' +
+      'After iteration 2, the suites report 16 tests: 10 passed, 3 failed, 3 skipped, 1 file failed to load. ' +
         'This iteration committed 0 fixes and 0 tests went from failing or not run to passing ' +
-        '(at its start: 10 passed, 3 failed, 3 skipped; 1 test file failed to load). ' +
+        '(at its start: 10 passed, 3 failed, 3 skipped, 1 file failed to load). ' +
         'Still failing: 3 tests and 1 test file that failed to load; blocked suites: 1 (e2e: command-not-found).',
     );
   });
@@ -164,7 +164,7 @@ describe('renderIterationMarkdown: a blocked suite, remaining failures and skipp
   it('shows the blocked suite as not run, and lists the skipped tests as skipped', () => {
     const body = section(md, 'Test execution');
     const rows = body.split('\n');
-    expect(rows[2]).toBe('| unit | `npx vitest run` | failing | 10 | 3 | 3 | 1 | 2.4 s | 10 passed, 3 failed, 3 skipped, 1 load error |');
+    expect(rows[2]).toBe('| unit | `npx vitest run` | failing | 10 | 3 | 3 | 1 | 2.4 s | 10 passed, 3 failed, 3 skipped, 1 file failed to load |');
     expect(rows[3]).toBe('| e2e | `npx playwright test` | blocked: command-not-found | not run | not run | not run | not run | 120 ms | blocked: command-not-found |');
     expect(body).toContain(
       [
@@ -234,7 +234,7 @@ describe('renderIterationMarkdown: honesty rules', () => {
       'Still failing: 0 tests and 0 test files that failed to load; blocked suites: none; no test was executed.',
     );
     expect(section(md, 'Test execution').split('\n')[2]).toBe(
-      '| unit | `npx vitest run` | no tests executed | 0 | 0 | 2 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 load errors |',
+      '| unit | `npx vitest run` | no tests executed | 0 | 0 | 2 | 0 | 2.4 s | 20 passed, 0 failed, 0 skipped, 2 files failed to load |',
     );
     expect(section(md, 'Next steps')).toContain("- No test was executed: check that the suites' commands select any tests.");
   });
@@ -289,5 +289,25 @@ describe('renderIterationMarkdown: limits', () => {
     const rec = blockedRecord();
     rec.after.suites[1].blocker!.outputTail = 'before\n```\nafter';
     expect(section(renderIterationMarkdown(rec), 'Technical challenges')).toContain('````\nbefore\n```\nafter\n````');
+  });
+});
+
+describe('tests that share a name in the reports', () => {
+  it('lists each one apart, by its occurrence, in the Markdown and the JSON', () => {
+    const same = (status: 'passed' | 'failed', occurrence?: number) => {
+      const t = testCase('unit', 'test/math.test.ts', 'adds 1', status, status === 'failed' ? 'AssertionError: expected 3 not to be 3' : undefined);
+      return occurrence ? { ...t, id: `${t.id} [${occurrence}]`, occurrence } : t;
+    };
+    const run = testRun([suiteRun('unit', 'npx vitest run', [same('passed'), same('failed', 2), same('failed', 3)])]);
+    const rec = withAfter(demoRecord(), run);
+    expect(section(renderIterationMarkdown(rec), 'Still failing')).toBe(
+      [
+        '| Suite | Test | Where | Message |',
+        '| --- | --- | --- | --- |',
+        '| unit | `test/math.test.ts > adds 1 [2]` | test/math.test.ts:12 | AssertionError: expected 3 not to be 3 |',
+        '| unit | `test/math.test.ts > adds 1 [3]` | test/math.test.ts:12 | AssertionError: expected 3 not to be 3 |',
+      ].join('\n'),
+    );
+    expect(iterationJson(rec).stillFailing.tests.map((t) => t.id)).toEqual(['unit::test/math.test.ts::adds 1 [2]', 'unit::test/math.test.ts::adds 1 [3]']);
   });
 });

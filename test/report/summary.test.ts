@@ -34,7 +34,7 @@ describe('run summary (Markdown)', () => {
     expect(md.split('\n').slice(0, 3)).toEqual([
       '# fixloop run 20250301-100000-demo',
       '',
-      'The run ended green after 1 iteration because every suite is green: 20 passed, 0 failed, 0 skipped, 2 files failed to load at the start, 26 passed, 0 failed, 0 skipped at the end, with 1 fix committed on `fixloop/20250301-100000-demo`.',
+      'The run ended green after 1 iteration because every suite is green: 20 passed, 0 failed, 0 skipped, 2 files failed to load at the start, 26 passed, 0 failed, 0 skipped, 0 files failed to load at the end, with 1 fix committed on `fixloop/20250301-100000-demo`.',
     ]);
     expect(md).toContain(['| Point | Tests | Passed | Failed | Skipped | Load errors |', '| --- | --- | --- | --- | --- | --- |', '| start | 20 | 20 | 0 | 0 | 2 |', '| after 1 | 26 | 26 | 0 | 0 | 0 |'].join('\n'));
     expect(md).toContain('### 1. fix(env): import missing readFileSync in getEnv()\n\nIteration 1 · commit `a3f9c2e` · provider `codefix` · `src/shared/env.ts`');

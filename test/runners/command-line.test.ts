@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/runners/auto.js';
-import { npmScript, withTestPaths } from '../../src/runners/command-line.js';
+import { npmScript, npmSeparator, withTestPaths } from '../../src/runners/command-line.js';
+import { vitestCommand } from '../../src/runners/vitest.js';
 import { jestCommand } from '../../src/runners/jest.js';
 import { pytestCommand } from '../../src/runners/junit.js';
 import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test.js';
@@ -82,5 +83,24 @@ describe('withTestPaths and options that take a path', () => {
   it('keeps a config file named after -c', () => {
     writeFileSync(path.join(dir, 'pytest.ini'), '[pytest]\n');
     expect(withTestPaths('pytest -c pytest.ini tests', ['tests/test_a.py'], dir, (w) => w.indexOf('pytest'))).toBe('pytest -c pytest.ini tests/test_a.py');
+  });
+});
+
+describe('script calls of each package manager', () => {
+  it('resolve to the script in package.json', () => {
+    const calls = ['npm test', 'npm t', 'npm run test:unit', 'pnpm test', 'pnpm run test:unit', 'yarn test', 'yarn run test:unit', 'bun run test', 'bun run test:unit'];
+    expect(calls.map((c) => npmScript(c, dir))).toEqual(['node --test test/', 'node --test test/', 'vitest run', 'node --test test/', 'vitest run', 'node --test test/', 'vitest run', 'node --test test/', 'vitest run']);
+    // bun's own test runner, and a binary, are not scripts.
+    expect([npmScript('bun test', dir), npmScript('pnpm exec vitest', dir), npmScript('yarn jest', dir)]).toEqual([undefined, undefined, undefined]);
+    expect(detectFormat('pnpm run test:unit', dir).format).toBe('vitest');
+  });
+
+  it('get "--" before the runner\'s arguments where the manager needs it (npm), and only there', () => {
+    // Measured: pnpm 10 (`test` and `run x`) passes a "--" on to the script, which vitest and jest would read as file filters.
+    expect(['npm test', 'npm run x', 'pnpm test', 'pnpm t', 'pnpm run test', 'yarn test', 'yarn run x', 'bun run test', 'npx jest', 'npm test -- --ci'].map(npmSeparator)).toEqual([
+      ' --', ' --', '', '', '', '', '', '', '', '',
+    ]);
+    expect(jestCommand('pnpm run test', '/t/r.json', undefined, dir)).toBe('pnpm run test --ci --json --outputFile=/t/r.json --testLocationInResults');
+    expect(vitestCommand('yarn test', '/t/r.json')).toBe('yarn test --reporter=json --outputFile.json=/t/r.json --reporter=default --includeTaskLocation');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorNameOf, framesOf, headline, isRepoFile, pickLocation, relativizeText, toRepoPath } from '../../src/runners/error-text.js';
+import { errorNameOf, framesOf, headline, isRepoFile, pickLocation, relativizeText, stripAnsi, toRepoPath } from '../../src/runners/error-text.js';
 
 const ctx = { root: '/repo', runDir: '/repo/pkg' };
 
@@ -62,5 +62,11 @@ describe('error text', () => {
 
   it('removes the root from messages, as a path and as a file URL', () => {
     expect(relativizeText('imported from /repo/src/a.ts (file:///repo/src/b.ts:1:2)', '/repo')).toBe('imported from src/a.ts (src/b.ts:1:2)');
+  });
+});
+
+describe('stripAnsi on colour pytest wrote into JUnit XML', () => {
+  it('removes the codes whose escape character XML turned into "#x1B"', () => {
+    expect(stripAnsi('#x1B[1m#x1B[31msrc/price.py#x1B[0m:6: NameError\r\n')).toBe('src/price.py:6: NameError\n');
   });
 });

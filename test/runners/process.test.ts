@@ -20,15 +20,15 @@ describe('runCommand', () => {
   it('returns the exit code and the interleaved output, and writes it to the log file', async () => {
     const logFile = path.join(dir, 'logs', 'unit.log');
     // The pauses order the writes: stdout and stderr are separate pipes until they are merged.
-    const result = await runCommand('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo "$NO_COLOR$FORCE_COLOR$CI$EXTRA"; exit 3', {
+    const result = await runCommand('echo one; sleep 0.1; echo two >&2; sleep 0.1; echo "$EXTRA"; exit 3', {
       cwd: dir,
       logFile,
       env: { EXTRA: 'x' },
     });
     expect(result).toMatchObject({ exitCode: 3, timedOut: false, aborted: false, outputTruncated: false });
-    expect(result.output).toBe('one\ntwo\n101x\n');
-    expect(result.outputTail).toBe('one\ntwo\n101x\n');
-    expect(readFileSync(logFile, 'utf8')).toBe('one\ntwo\n101x\n');
+    expect(result.output).toBe('one\ntwo\nx\n');
+    expect(result.outputTail).toBe('one\ntwo\nx\n');
+    expect(readFileSync(logFile, 'utf8')).toBe('one\ntwo\nx\n');
   });
 
   it('kills the whole process tree on timeout, background children included', async () => {
@@ -82,6 +82,17 @@ describe('runCommand', () => {
     expect(result.outputTail.length).toBe(64 * 1024);
     expect(result.outputTail.endsWith('line 200000\n')).toBe(true);
     expect(readFileSync(logFile, 'utf8').split('\n')).toHaveLength(200_001);
+  });
+
+  it('hands parsers plain text, colour codes and carriage returns removed, and writes the log without colour codes', async () => {
+    const logFile = path.join(dir, 'colour.log');
+    const result = await runCommand("printf '\\033[31mFAIL\\033[39m test/a.test.ts\\r\\n\\033[1m\\033[32m✓\\033[22m\\033[39m ok\\n'", { cwd: dir, logFile });
+    expect(result.output).toBe('FAIL test/a.test.ts\n✓ ok\n');
+    expect(result.outputTail).toBe('FAIL test/a.test.ts\n✓ ok\n');
+    expect(readFileSync(logFile, 'utf8')).toBe('FAIL test/a.test.ts\r\n✓ ok\n');
+    // A code split across two writes of the command is removed whole.
+    const split = await runCommand("printf 'a\\033['; sleep 0.2; printf '31mred\\033[39m\\n'", { cwd: dir, logFile });
+    expect([split.output, readFileSync(logFile, 'utf8')]).toEqual(['ared\n', 'ared\n']);
   });
 
   it('reports exit code 127 for a missing command and a spawn error for a missing directory', async () => {

@@ -42,7 +42,8 @@ describe('branches, worktrees and commits', () => {
     await expect(createBranch(root, 'fixloop/r1', base)).rejects.toThrow('Branch fixloop/r1 already exists');
     const wt = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-wt-')), 'main');
     await addWorktree(root, wt, 'fixloop/r1', { branch: true });
-    expect(lstatSync(path.join(wt, 'node_modules')).isSymbolicLink()).toBe(true);
+    // A directory of the worktree's own, whose packages link to the checkout's (test/vcs/dependencies.test.ts).
+    expect(lstatSync(path.join(wt, 'node_modules/dep')).isSymbolicLink()).toBe(true);
     writeFileSync(path.join(wt, 'src/a.ts'), 'fixed\n');
     const sha = await commitFiles(wt, ['src/a.ts'], 'fix(a): repair a\n\nbody\n\nFixloop-Run: r1\n');
     expect(sh(root, 'git', ['rev-parse', 'fixloop/r1'])).toBe(sha);

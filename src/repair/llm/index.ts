@@ -15,6 +15,13 @@ export { recordingFetch, replayFetch, ReplayExhaustedError, type Exchange } from
 export interface LlmFromPolicyOptions extends Omit<LlmProviderOptions, 'llm' | 'budget'> {
   /** `--no-llm`: never build the provider. */
   disabled?: boolean;
+  /**
+   * The policy file, when it was read from inside the repository: an `llm.baseURL` there could
+   * come from anyone who can open a pull request, so the key is not sent to it without consent.
+   */
+  policyInRepository?: string;
+  /** The user's consent, given outside the repository (`--trust-policy-endpoint`, FIXLOOP_TRUST_POLICY_ENDPOINT=1). */
+  trustPolicyEndpoint?: boolean;
 }
 
 /**
@@ -27,5 +34,10 @@ export function llmProviderFromPolicy(policy: Policy, options: LlmFromPolicyOpti
   if (options.disabled) return undefined;
   if (!options.apiKey && !env.ANTHROPIC_API_KEY && !options.replay) return undefined;
   const budget = new LlmBudget({ maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD, prices: policy.llm.prices });
+  const trusted = options.trustPolicyEndpoint || env.FIXLOOP_TRUST_POLICY_ENDPOINT === '1';
+  if (policy.llm.baseURL && options.policyInRepository && !trusted) {
+    const notice = `llm.baseURL (${policy.llm.baseURL}) in ${options.policyInRepository} is ignored: the API key goes only to an endpoint named outside the repository (ANTHROPIC_BASE_URL or the SDK's baseURL). To use it, pass --trust-policy-endpoint or set FIXLOOP_TRUST_POLICY_ENDPOINT=1.`;
+    return new LlmProvider({ ...options, llm: { ...policy.llm, baseURL: undefined }, budget, notices: [notice] });
+  }
   return new LlmProvider({ ...options, llm: policy.llm, budget });
 }

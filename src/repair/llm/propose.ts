@@ -1,9 +1,9 @@
 // The answer tool: a propose_patch call checked with zod, then against the files themselves, and
 // turned into a Candidate. Every reason for refusing a call is written for the model to act on.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Candidate, FileChange, Problem } from '../../model.js';
+import { candidateIdOf } from '../candidate.js';
 import { resolveInside } from './paths.js';
 import { COMMIT_TYPES } from '../../vcs/message.js';
 
@@ -72,7 +72,7 @@ export function candidateFrom(input: unknown, root: string, problem: Problem, pr
   return {
     ok: true,
     candidate: {
-      id: `llm-${createHash('sha1').update(JSON.stringify(changes)).digest('hex').slice(0, 12)}`,
+      id: candidateIdOf('llm', changes),
       problemId: problem.id,
       provider,
       title: commit.subject,

@@ -5,7 +5,7 @@ import type { ContextBudget } from '../../analysis/index.js';
 import type { Candidate, Problem } from '../../model.js';
 import { LlmSchema, type LlmPolicy } from '../../policy/schema.js';
 import { ProviderFatalError } from '../errors.js';
-import type { PatchProvider, ProposeContext } from '../types.js';
+import type { PatchProvider, ProposeContext, ProviderEvent, ProviderStart, ProviderSummary } from '../types.js';
 import { LlmBudget } from './budget.js';
 import { OutageError, send, type MessageParams } from './client.js';
 import { firstMessage, verdictOf, type ContextMode } from './first-message.js';
@@ -31,7 +31,7 @@ export interface LlmProviderOptions {
   promptsDir?: string;
   /** First backoff of a broken stream's retry, ms (tests shorten it). */
   retryBaseMs?: number;
-  /** How long an outage pauses the provider when the loop does not call resume() first. */
+  /** How long an outage pauses the provider when no iteration starts first (iterationStart() ends a pause). */
   pauseMs?: number;
   /** The code shown in the first message; "whole-file" exists for the benchmark. */
   contextMode?: ContextMode;
@@ -39,6 +39,8 @@ export interface LlmProviderOptions {
   contextBudget?: ContextBudget;
   /** Observes requests, usage and outages (the loop can turn these into events or report lines). */
   onEvent?: (event: LlmEvent) => void;
+  /** Said once when the run starts (e.g. why an endpoint was ignored). */
+  notices?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -79,21 +81,41 @@ export class LlmProvider implements PatchProvider {
     const fetch = options.replay ? replayFetch(options.replay) : options.record ? recordingFetch(options.record, this.redact) : undefined;
     this.client = new Anthropic({
       apiKey,
-      baseURL: options.baseURL ?? this.policy.baseURL ?? env.ANTHROPIC_BASE_URL,
+      // The operator's endpoint first: a policy names one only when the SDK caller or the user trusted it.
+      baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? this.policy.baseURL,
       maxRetries: this.policy.maxRetries,
       timeout: this.policy.timeoutSec * 1000,
       ...(fetch ? { fetch } : {}),
     });
   }
 
-  /** Ends a pause: the loop calls it at the start of each iteration. */
+  /** Budgets already spent stay spent: a resumed run cannot exceed what the first process was allowed. */
+  start(run: ProviderStart): void {
+    for (const message of this.options.notices ?? []) run.emit?.({ type: 'llm:notice', problemId: '', kind: 'endpoint-ignored', message });
+    for (const e of run.earlier) {
+      if (e.type !== 'llm:usage') continue;
+      this.budget.record(this.policy.model, { input_tokens: e.inputTokens, output_tokens: e.outputTokens, cache_read_input_tokens: e.cacheReadTokens, cache_creation_input_tokens: e.cacheWriteTokens });
+    }
+  }
+
+  /** An outage pauses the model for the rest of an iteration, not for the run. */
+  iterationStart(): void {
+    this.resume();
+  }
+
+  /** What the model cost, when it was asked at all. */
+  stop(): ProviderSummary | undefined {
+    return this.budget.spent.requests > 0 ? { llm: { ...this.budget.spent, cacheHitShare: this.budget.cacheHitShare } } : undefined;
+  }
+
+  /** Ends a pause. */
   resume(): void {
     this.paused = undefined;
   }
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
     if (this.paused && Date.now() < this.paused.until) {
-      this.emit({ type: 'llm:paused', problemId: problem.id, reason: this.paused.reason });
+      this.emit(ctx, { type: 'llm:paused', problemId: problem.id, reason: this.paused.reason });
       return;
     }
     this.paused = undefined;
@@ -111,7 +133,7 @@ export class LlmProvider implements PatchProvider {
       // SDK 1.12 no longer types `temperature`; the API still takes it for the models that allow it.
       if (this.policy.temperature !== undefined) Object.assign(params, { temperature: this.policy.temperature });
       this.budget.check(model, estimateTokens(params));
-      this.emit({ type: 'llm:request', problemId: problem.id, turn });
+      this.emit(ctx, { type: 'llm:request', problemId: problem.id, turn });
       let response: Anthropic.Message;
       try {
         response = await send(this.client, params, { streamRetries: this.policy.maxRetries, retryBaseMs: this.options.retryBaseMs ?? 500, signal: ctx.signal, provider: this.name });
@@ -119,11 +141,11 @@ export class LlmProvider implements PatchProvider {
         if (!(err instanceof OutageError)) throw err;
         // An outage outlasting the retries will not end within this iteration: stop asking, say why.
         this.paused = { reason: err.message, until: Date.now() + (this.options.pauseMs ?? 10 * 60_000) };
-        this.emit({ type: 'llm:outage', problemId: problem.id, message: err.message, status: err.status });
+        this.emit(ctx, { type: 'llm:outage', problemId: problem.id, message: err.message, status: err.status });
         return;
       }
       const costUSD = this.budget.record(model, response.usage);
-      this.emit({ type: 'llm:usage', problemId: problem.id, turn, usage: response.usage, costUSD });
+      this.emit(ctx, { type: 'llm:usage', problemId: problem.id, turn, usage: response.usage, costUSD });
       const content = Array.isArray(response.content) ? response.content : [];
       messages.push({ role: 'assistant', content });
 
@@ -138,7 +160,7 @@ export class LlmProvider implements PatchProvider {
         if (call.name === 'propose_patch') {
           const judged = this.judge(call.input, problem, ctx);
           if (judged.ok) candidates.push(judged.candidate);
-          else this.emit({ type: 'llm:invalid-call', problemId: problem.id, turn, tool: call.name, reason: judged.reason });
+          else this.emit(ctx, { type: 'llm:invalid-call', problemId: problem.id, turn, tool: call.name, reason: judged.reason });
           results.push({ type: 'tool_result', tool_use_id: call.id, content: judged.ok ? 'Received; fixloop will verify it.' : judged.reason, ...(judged.ok ? {} : { is_error: true }) });
           continue;
         }
@@ -152,7 +174,7 @@ export class LlmProvider implements PatchProvider {
       }
       messages.push({ role: 'user', content: results });
     }
-    this.emit({ type: 'llm:gave-up', problemId: problem.id, reason: `no valid propose_patch in ${maxTurns} answers (llm.maxTurns)` });
+    this.emit(ctx, { type: 'llm:gave-up', problemId: problem.id, reason: `no valid propose_patch in ${maxTurns} answers (llm.maxTurns)` });
   }
 
   /** A propose_patch call checked against the schema, the files, and the patches already tried. */
@@ -165,9 +187,31 @@ export class LlmProvider implements PatchProvider {
     return proposal;
   }
 
-  private emit(event: LlmEvent): void {
+  private emit(ctx: ProposeContext, event: LlmEvent): void {
     this.options.onEvent?.(event);
+    const loopEvent = asProviderEvent(event);
+    if (loopEvent) ctx.emit?.(loopEvent);
   }
+}
+
+/** The provider's own events, as the run's events: usage in plain numbers, notices as text (requests are not told). */
+export function asProviderEvent(e: LlmEvent): ProviderEvent | undefined {
+  if (e.type === 'llm:request') return undefined;
+  if (e.type === 'llm:usage') {
+    const u = e.usage;
+    return {
+      type: 'llm:usage',
+      problemId: e.problemId,
+      turn: e.turn,
+      inputTokens: u.input_tokens ?? 0,
+      outputTokens: u.output_tokens ?? 0,
+      cacheReadTokens: u.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+      costUSD: e.costUSD,
+    };
+  }
+  const message = e.type === 'llm:invalid-call' ? `${e.tool}: ${e.reason}` : e.type === 'llm:outage' ? e.message : e.reason;
+  return { type: 'llm:notice', problemId: e.problemId, kind: e.type.slice(4) as 'outage' | 'paused' | 'invalid-call' | 'gave-up', message };
 }
 
 /** Prompt tokens of a request, roughly (4 characters a token): what the budget checks before sending. */

@@ -1,0 +1,53 @@
+// Test runners a JavaScript package configures in files of its own, with or without a script
+// that runs them: vitest, jest and mocha configs, and whether one runner covers several projects.
+import path from 'node:path';
+import { findFile, readText, type Json } from './files.js';
+import type { RunnerFormat } from './scripts.js';
+
+export interface ConfiguredRunner {
+  format: Extract<RunnerFormat, 'vitest' | 'jest' | 'mocha'>;
+  /** The file (or package.json key) that configures it. */
+  from: string;
+  /** The runner runs several projects from here (vitest projects/workspace, jest projects). */
+  projects: boolean;
+}
+
+const CONFIG = '\\.(c|m)?(j|t)sx?$|\\.json$';
+
+function vitestConfig(dir: string): ConfiguredRunner | undefined {
+  const workspace = findFile(dir, new RegExp(`^vitest\\.workspace(${CONFIG})`));
+  if (workspace) return { format: 'vitest', from: workspace, projects: true };
+  const vitest = findFile(dir, new RegExp(`^vitest\\.config(${CONFIG})`));
+  // A vite config configures vitest only with a `test` key.
+  const vite = findFile(dir, new RegExp(`^vite\\.config(${CONFIG})`));
+  const viteText = vite ? readText(path.join(dir, vite)) : undefined;
+  const file = vitest ?? (viteText && /\btest\s*:/.test(viteText) ? vite : undefined);
+  if (!file) return undefined;
+  const text = (file === vite ? viteText : readText(path.join(dir, file))) ?? '';
+  return { format: 'vitest', from: file, projects: /\b(projects|workspace)\s*:/.test(text) };
+}
+
+function jestConfig(dir: string, pkg: Json | undefined): ConfiguredRunner | undefined {
+  const file = findFile(dir, new RegExp(`^jest\\.config(${CONFIG})`));
+  if (file) return { format: 'jest', from: file, projects: /\bprojects\s*["']?\s*:/.test(readText(path.join(dir, file)) ?? '') };
+  const inPkg = pkg?.jest;
+  if (inPkg && typeof inPkg === 'object') return { format: 'jest', from: 'package.json "jest"', projects: 'projects' in inPkg };
+  return undefined;
+}
+
+function mochaConfig(dir: string, pkg: Json | undefined): ConfiguredRunner | undefined {
+  const file = findFile(dir, /^\.mocharc\.(c?js|json|jsonc|ya?ml)$/);
+  if (file) return { format: 'mocha', from: file, projects: false };
+  if (pkg?.mocha && typeof pkg.mocha === 'object') return { format: 'mocha', from: 'package.json "mocha"', projects: false };
+  return undefined;
+}
+
+/** The runners configured in `dir`, vitest first. */
+export function configuredRunners(dir: string, pkg: Json | undefined): ConfiguredRunner[] {
+  return [vitestConfig(dir), jestConfig(dir, pkg), mochaConfig(dir, pkg)].filter((r): r is ConfiguredRunner => r !== undefined);
+}
+
+/** The command that runs a configured runner once (vitest alone would watch in a terminal). */
+export function configuredCommand(format: ConfiguredRunner['format']): string[] {
+  return format === 'vitest' ? ['vitest', 'run'] : [format];
+}

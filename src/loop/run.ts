@@ -1,0 +1,89 @@
+// What a run has found and done so far, shared by its iterations: the tests found flaky, the
+// commits, every attempt per problem, the reports, and its first and last test runs.
+import type { Attempt, CommitRecord, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
+import type { PatchProvider } from '../repair/types.js';
+import type { TestRunnerAdapter } from '../runners/types.js';
+import type { Approver, Emit, RepairContext } from './problem.js';
+import type { Session } from './session.js';
+
+/** Tests known to be flaky: reported in every iteration, never handed to a provider, never counted against a candidate. */
+export class FlakyLedger {
+  readonly tests: FlakyTest[];
+  readonly ids: Set<string>;
+  /** Tests already re-run to judge them (flaky or not): never re-run again. */
+  readonly judged: Set<string>;
+
+  constructor(earlier: FlakyTest[]) {
+    this.tests = [...earlier];
+    this.ids = new Set(earlier.map((f) => f.id));
+    this.judged = new Set(this.ids);
+  }
+
+  /** Found in an iteration's first run (findFlaky judged them). */
+  addFound(found: FlakyTest[]): void {
+    for (const f of found) this.ids.add(f.id);
+    this.tests.push(...found);
+  }
+
+  /** Found by a verification (they failed under a candidate, then passed): returns those not known before. */
+  addVerified(found: FlakyTest[]): FlakyTest[] {
+    const fresh = found.filter((f) => !this.ids.has(f.id));
+    for (const f of fresh) {
+      this.ids.add(f.id);
+      this.judged.add(f.id);
+    }
+    this.tests.push(...fresh);
+    return fresh;
+  }
+}
+
+export interface RunOptions {
+  providers: PatchProvider[];
+  adapters?: Record<string, TestRunnerAdapter>;
+  signal?: AbortSignal;
+  approver?: Approver;
+  /** Build the TypeScript program while the first suites run (the built-in providers need it). */
+  warmAnalysis: boolean;
+}
+
+export interface Run {
+  session: Session;
+  emit: Emit;
+  signal?: AbortSignal;
+  adapters?: Record<string, TestRunnerAdapter>;
+  warmAnalysis: boolean;
+  repair: RepairContext;
+  flaky: FlakyLedger;
+  commits: CommitRecord[];
+  /** Every attempt per problem id, over the whole run (resumed runs included). */
+  attempts: Map<string, Attempt[]>;
+  reports: string[];
+  /** The iterations this process ran to their end. */
+  records: IterationRecord[];
+  discovery?: Discovery[];
+  /** The run's first test run, and the latest of its head (the verification run of the last commit). */
+  first?: TestRun;
+  last?: TestRun;
+  /** The iteration in progress. */
+  open?: IterationRecord;
+  /** The number of the last iteration that started. */
+  iterations: number;
+  /** budget.maxWallMinutes is spent. */
+  wallSpent(): boolean;
+}
+
+export function newRun(session: Session, options: RunOptions): Run {
+  const { root, workDir, runId, policy, logDir, emit, resume } = session;
+  const flaky = new FlakyLedger(resume?.flaky ?? []);
+  const maxWall = policy.budget.maxWallMinutes;
+  return {
+    session, emit, signal: options.signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
+    repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver },
+    commits: [...(resume?.commits ?? [])],
+    attempts: new Map(resume?.attempts ?? []),
+    reports: [...(resume?.reports ?? [])],
+    records: [],
+    iterations: 0,
+    wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
+  };
+}

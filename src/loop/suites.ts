@@ -1,0 +1,56 @@
+// Testing the loop's head: every suite, with its events, while the TypeScript program is built
+// alongside on the first iteration.
+import { projectFor } from '../analysis/index.js';
+import type { SuiteRun, TestRun } from '../model.js';
+import { runSuites } from '../runners/index.js';
+import type { Run } from './run.js';
+
+export async function testHead(run: Run, iteration: number): Promise<TestRun> {
+  const running = runAllSuites(run, iteration);
+  // Building the TypeScript program takes a second or two of CPU; the suites run in another process, so
+  // do it meanwhile (once the child has started) rather than after them, when the providers need it.
+  let ran = false;
+  const warm = iteration === 1 && run.warmAnalysis ? setTimeout(() => void warmAnalysis(run.session.workDir, () => ran), 300) : undefined;
+  const tested = await running;
+  ran = true;
+  clearTimeout(warm);
+  return tested;
+}
+
+async function runAllSuites(run: Run, iteration: number): Promise<TestRun> {
+  const { policy, workDir, logDir } = run.session;
+  run.emit({ type: 'suites:start', iteration, suites: policy.suites.map((s) => s.name) });
+  const tested = await runSuites(policy.suites, {
+    cwd: workDir,
+    logDir,
+    // Runners that retry within a run (vitest) judge flaky tests here, without another start.
+    retries: policy.flaky.reruns,
+    signal: run.signal,
+    adapters: run.adapters,
+    onSuiteEnd: (s: SuiteRun) => run.emit({ type: 'suite:end', iteration, suite: s.suite, totals: s.totals, durationMs: s.durationMs, blocker: s.blocker }),
+  });
+  run.emit({ type: 'suites:end', iteration, totals: tested.totals, durationMs: tested.durationMs });
+  return tested;
+}
+
+/**
+ * Builds the TypeScript program, then type-checks the repository's files one at a time until
+ * `done()`, yielding between files so the suites' output keeps flowing: the checker keeps what it
+ * found, and the providers' first questions are answered from it.
+ */
+async function warmAnalysis(root: string, done: () => boolean): Promise<void> {
+  try {
+    const analysis = projectFor(root);
+    analysis.languageService.getProgram()?.getTypeChecker();
+    // ts-morph's own program answers getType()/getSymbol(): bind it too.
+    void analysis.project.getTypeChecker().compilerObject;
+    for (const sf of analysis.project.getSourceFiles()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (done()) return;
+      const file = sf.getFilePath();
+      if (!sf.isDeclarationFile() && analysis.isInside(file) && !file.includes('/node_modules/')) analysis.rawDiagnostics(file);
+    }
+  } catch {
+    // Only a head start: the providers load what they need themselves.
+  }
+}

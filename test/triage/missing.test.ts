@@ -1,0 +1,170 @@
+// A dependency that is not installed, read from real runner output: an environment blocker with
+// what to install, never a problem for the repair providers. A missing relative import stays one.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LoadFailure, SuiteRun, TestCase } from '../../src/model.js';
+import { parseJestReport } from '../../src/runners/jest-parse.js';
+import { outputLoadFailures } from '../../src/runners/junit-output.js';
+import { parseJunitXml } from '../../src/runners/junit-parse.js';
+import { blockerFor } from '../../src/runners/blocker.js';
+import { blockedByEnvironment, markMissing, missingDependency, packageOf } from '../../src/runners/missing.js';
+import { parseNodeTestReport } from '../../src/runners/node-test-parse.js';
+import { countTotals } from '../../src/runners/results.js';
+import { groupProblems } from '../../src/triage/index.js';
+import { suiteRunOf, testRunOf } from '../runners/captures.js';
+import { FIXTURES, readCapture } from '../runners/runner-captures.js';
+
+const suiteOf = ({ tests, loadFailures }: { tests: TestCase[]; loadFailures: LoadFailure[] }): SuiteRun => ({
+  suite: 'u',
+  command: 'test',
+  exitCode: 1,
+  durationMs: 1,
+  timedOut: false,
+  tests,
+  loadFailures,
+  totals: countTotals(tests, loadFailures),
+});
+
+/** The capture's own folder is the root: it holds the project's src/, as the checkout did. */
+const rootOf = (runner: string, name: string) => path.join(FIXTURES, runner, name);
+const ctxOf = (runner: string, name: string) => ({ root: rootOf(runner, name), runDir: rootOf(runner, name) });
+const missingOf = (run: SuiteRun) => (run.missing ?? []).map((m) => [m.kind, m.name, m.files, m.testIds.length, m.message]);
+const problemFiles = (run: SuiteRun) => groupProblems(testRunOf(run)).map((p) => [p.kind, p.testFiles, p.testIds.length]);
+
+describe('a missing package in real runner output', () => {
+  it('vitest: "Cannot find package" is the environment; a missing ./helpers stays a problem', () => {
+    const run = markMissing(suiteRunOf('missing-module'), { root: '/repo', runDir: '/repo' });
+    expect(missingOf(run)).toEqual([['package', 'not-installed-pkg', ['test/nopkg.test.ts'], 0, "Cannot find package 'not-installed-pkg'"]]);
+    expect(run.missing![0].install).toBe(
+      'install it (`npm install --save-dev not-installed-pkg`), or correct the import if the name is wrong: no package.json declares it',
+    );
+    expect(problemFiles(run)).toEqual([
+      ['module-load', ['test/app.test.ts'], 0],
+      ['type', ['test/dep.test.ts'], 1],
+    ]);
+    expect(blockedByEnvironment(testRunOf(run))).toBe(false);
+  });
+
+  it('jest: "Cannot find module \'lodash\' from \'src/pad.js\'"', () => {
+    const ctx = ctxOf('jest', 'missing-package');
+    const run = markMissing(suiteOf(parseJestReport(JSON.parse(readCapture('jest', 'missing-package', 'report.json', ctx.root)), 'u', ctx)), ctx);
+    expect(missingOf(run)).toEqual([['package', 'lodash', ['test/pad.test.js'], 0, "Cannot find module 'lodash'"]]);
+    expect(problemFiles(run)).toEqual([['module-load', ['test/app.test.js'], 0]]);
+  });
+
+  it('node:test: ERR_MODULE_NOT_FOUND "Cannot find package \'lodash\'" for a subpath import', () => {
+    const ctx = ctxOf('node-test', 'missing-package');
+    const run = markMissing(suiteOf(parseNodeTestReport(readCapture('node-test', 'missing-package', 'report.ndjson', ctx.root), 'u', ctx)), ctx);
+    expect(missingOf(run)).toEqual([['package', 'lodash', ['test/pad.test.js'], 0, "Cannot find package 'lodash'"]]);
+    expect(problemFiles(run)).toEqual([['module-load', ['test/app.test.js'], 0]]);
+  });
+
+  it('mocha: the run stops at "Cannot find module \'lodash\'", and nothing else fails: blocked', () => {
+    const ctx = ctxOf('mocha', 'missing-package');
+    const run = markMissing(suiteOf({ tests: [], loadFailures: outputLoadFailures(readCapture('mocha', 'missing-package', 'output.txt', ctx.root), ctx, 'u') }), ctx);
+    expect(missingOf(run)).toEqual([['package', 'lodash', ['test/pad.test.js'], 0, "Cannot find module 'lodash'"]]);
+    expect(problemFiles(run)).toEqual([]);
+    expect(blockedByEnvironment(testRunOf(run))).toBe(true);
+  });
+
+  it("pytest: \"No module named 'httpx'\" is a package to install; 'src.helpers' is the project's own module", () => {
+    const ctx = ctxOf('pytest', 'missing-package');
+    const results = parseJunitXml(readCapture('pytest', 'missing-package', 'junit.xml', ctx.root), { ...ctx, suite: 'u', dialect: 'pytest' });
+    const run = markMissing(suiteOf(results), ctx);
+    expect(missingOf(run)).toEqual([['python-package', 'httpx', ['tests/test_client.py'], 0, "No module named 'httpx'"]]);
+    expect(run.missing![0].install).toBe("install it in the suite's Python environment (`pip install httpx`, or the project's requirements)");
+    expect(problemFiles(run)).toEqual([['module-load', ['tests/test_app.py'], 0]]);
+  });
+});
+
+describe('a missing browser or program in real vitest output', () => {
+  it('names Playwright\'s and Puppeteer\'s browsers and a program not on PATH, with what to install', () => {
+    const run = markMissing(suiteRunOf('missing-browser'), { root: '/repo', runDir: '/repo' });
+    expect((run.missing ?? []).map((m) => [m.kind, m.name, m.testIds, m.install])).toEqual([
+      ['program', 'magick', ['unit::test/convert.test.ts::converts an image'], 'install `magick` or put it on PATH'],
+      ['browser', 'chrome', ['unit::test/pdf.test.ts::prints a pdf'], "run `npx puppeteer browsers install chrome` (Puppeteer's browser is not downloaded)"],
+      ['browser', 'chromium_headless_shell', ['unit::test/screenshot.test.ts::opens a page'], "run `npx playwright install` (Playwright's browsers are not downloaded)"],
+    ]);
+    expect(problemFiles(run)).toEqual([]);
+    expect(blockedByEnvironment(testRunOf(run))).toBe(true);
+  });
+});
+
+describe('missingDependency', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const project = (files: Record<string, string>) => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fixloop-missing-'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    return { root: dir, runDir: path.join(dir, 'packages', 'a') };
+  };
+
+  it('says to install with the lockfile\'s package manager when a package.json declares the package', () => {
+    const ctx = project({ 'package.json': '{"devDependencies":{"lodash":"^4"}}', 'pnpm-lock.yaml': '', 'packages/a/package.json': '{}' });
+    expect(missingDependency("Error: Cannot find module 'lodash/fp'", ctx)?.install).toBe('run `pnpm install`: lodash is in package.json but not installed');
+    const npm = project({ 'packages/a/package.json': '{"dependencies":{"@acme/util":"*"}}', 'package-lock.json': '{}' });
+    expect(missingDependency("Cannot find package '@acme/util' imported from /x/a.js", npm)?.install).toBe('run `npm ci`: @acme/util is in packages/a/package.json but not installed');
+  });
+
+  it('leaves to the code: relative and absolute paths, builtins, tsconfig path aliases, and the project\'s own Python modules', () => {
+    const ctx = project({ 'tsconfig.json': '{ "compilerOptions": { "paths": { "@app/*": ["src/*"] } } }', 'packages/a/app/__init__.py': '' });
+    for (const text of [
+      "Cannot find module './parse.js' from 'src/a.ts'",
+      "Cannot find module '/repo/src/helpers.js' imported from /repo/src/app.js",
+      "Cannot find module '@app/util' from 'src/a.ts'",
+      "Cannot find module 'node:fsx'",
+      "Cannot find module 'fs/promisesx'",
+      "ModuleNotFoundError: No module named 'app.helpers'",
+      'Error: spawn ./bin/tool ENOENT',
+    ]) {
+      expect([text, missingDependency(text, ctx)]).toEqual([text, undefined]);
+    }
+    expect(missingDependency('Failed to load url lodash-es (resolved id: lodash-es) in /repo/src/a.ts. Does the file exist?', ctx)?.name).toBe('lodash-es');
+    expect(missingDependency("E   ModuleNotFoundError: No module named 'yaml'", ctx)?.install).toContain('`pip install PyYAML`');
+  });
+
+  it('reads the npm package of a specifier', () => {
+    expect(['lodash', 'lodash/fp', '@scope/pkg/deep/x.js', './x', '#internal', '@/x', 'node:fs', 'path'].map(packageOf)).toEqual([
+      'lodash',
+      'lodash',
+      '@scope/pkg',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('a suite that cannot start for a missing package', () => {
+  it('is blocked by the environment, with what to install, when it wrote no report', () => {
+    const root = rootOf('mocha', 'missing-package');
+    const output = readCapture('mocha', 'missing-package', 'output.txt', root);
+    const result = { exitCode: 1, timedOut: false, aborted: false, durationMs: 5, outputTail: output, output, outputTruncated: false, cwd: root };
+    const suite = { name: 'unit', command: 'npx mocha', format: 'exit-code' as const, timeoutSec: 60 };
+    const blocker = blockerFor(suite, 'npx mocha', result, { found: false, failures: 0 }, { name: 'a report', hint: '' });
+    expect([blocker?.reason, blocker?.message.split('\n')[0]]).toEqual([
+      'environment',
+      "Suite \"unit\" (`npx mocha`) could not run: package lodash is not installed (Cannot find module 'lodash'). To unblock: install it (`npm install --save-dev lodash`), or correct the import if the name is wrong: no package.json declares it.",
+    ]);
+  });
+});
+
+describe('blockedByEnvironment', () => {
+  const green = suiteRunOf('passing', 'green');
+  const blocked: SuiteRun = { ...suiteRunOf('passing', 'down'), blocker: { reason: 'timeout', message: 'timed out', outputTail: '' } };
+  const failing = suiteRunOf('assertions', 'code');
+  it('is true when every failure left is the environment\'s, false when the code fails or nothing is blocked', () => {
+    expect(blockedByEnvironment(testRunOf(green))).toBe(false);
+    expect(blockedByEnvironment(testRunOf(green, blocked))).toBe(true);
+    expect(blockedByEnvironment(testRunOf(blocked))).toBe(true);
+    expect(blockedByEnvironment(testRunOf(failing, blocked))).toBe(false);
+    expect(blockedByEnvironment(testRunOf(failing))).toBe(false);
+  });
+});
