@@ -59,7 +59,7 @@ export const SuiteSchema = z
       .enum(['auto', 'vitest', 'jest', 'node-test', 'mocha', 'pytest', 'junit', 'exit-code'])
       .default('auto')
       .describe(
-        'How to read the results: "auto" detects vitest, jest, node --test and pytest from the command (or the npm script it runs) and otherwise judges by exit code.',
+        'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
     timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
     cwd: z

@@ -69,8 +69,8 @@ export function simpleWords(command: string): string[] | undefined {
   return command.trim().split(/\s+/);
 }
 
-/** Options of node, jest and pytest whose value is a path that is not a test path. */
-const PATH_OPTIONS = new Set(['-c', '--config', '--rootdir', '--confcutdir', '--basetemp', '-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--rootDir', '--setupFiles']);
+/** Options of node, jest, mocha and pytest whose value is a path that is not a test path (mocha's --spec: kept, it cannot go alone). */
+const PATH_OPTIONS = new Set(['-c', '--config', '--rootdir', '--confcutdir', '--basetemp', '-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--rootDir', '--setupFiles', '--file', '--ignore', '--exclude', '--spec']);
 
 /**
  * The command with the test paths it names (words after the runner that exist on disk or are

@@ -9,6 +9,7 @@ import { detectFormat } from './auto.js';
 import { npmScript, shellQuote } from './command-line.js';
 import { stripAnsi } from './error-text.js';
 import { runCommand } from './process.js';
+import { atLeast, named, packageVersion } from './version.js';
 
 export interface DiscoverOptions {
   cwd: string;
@@ -27,6 +28,9 @@ async function discoverSuite(suite: SuiteConfig, opts: DiscoverOptions): Promise
   const text = npmScript(suite.command, dir) ?? suite.command;
   const run = (command: string) => runCommand(command, { cwd: dir, timeoutSec: suite.timeoutSec, signal: opts.signal });
   if (format === 'vitest') {
+    const version = await packageVersion(['vitest'], dir);
+    // vitest 1 reads `list` as a file filter (and `--json` as an unknown option): only vitest 2 lists.
+    if (!atLeast(version, 2)) return { suite: suite.name, reason: `${named('vitest', version)} has no \`vitest list\` (vitest 2 has)` };
     // `vitest list` collects every file (importing it) without running a test.
     const listed = text.replace(/(^|\s)(npx\s+)?vitest(\s+(run|related))?(?=\s|$)/, '$1npx vitest list');
     if (listed === text) return { suite: suite.name, reason: `could not turn "${text}" into a \`vitest list\` command` };
@@ -56,6 +60,7 @@ async function discoverSuite(suite: SuiteConfig, opts: DiscoverOptions): Promise
   const why: Record<string, string> = {
     jest: 'jest lists test files, not tests (--listTests)',
     'node-test': "node's test runner cannot list tests without running them",
+    mocha: 'mocha cannot list its tests without running them',
     junit: 'a JUnit suite is only known from the report it writes',
     'exit-code': 'an exit-code suite has no tests to list',
   };

@@ -6,6 +6,7 @@ import type { SuiteConfig } from '../policy/schema.js';
 import { detectFormat } from './auto.js';
 import { ExitCodeAdapter } from './exit-code.js';
 import { JestAdapter } from './jest.js';
+import { MochaAdapter } from './mocha.js';
 import { JunitAdapter, PytestAdapter } from './junit.js';
 import { NodeTestAdapter } from './node-test.js';
 import { markMissing } from './missing.js';
@@ -28,6 +29,8 @@ export { parseJestReport, type JestResults } from './jest-parse.js';
 export { NodeTestAdapter, nodeTestCommand, nodeTestReporterPath } from './node-test.js';
 export { parseNodeTestReport, type NodeTestResults } from './node-test-parse.js';
 export { JunitAdapter, PytestAdapter, pytestCommand } from './junit.js';
+export { MochaAdapter, mochaCommand } from './mocha.js';
+export { clearVersionCache, type RunnerVersion } from './version.js';
 export { parseJunitXml, type JunitParseOptions, type JunitResults } from './junit-parse.js';
 export { ExitCodeAdapter } from './exit-code.js';
 export { detectFormat, type Detection, type DetectedFormat } from './auto.js';
@@ -38,6 +41,7 @@ export const defaultAdapters: Readonly<Record<string, TestRunnerAdapter>> = Obje
   jest: new JestAdapter(),
   'node-test': new NodeTestAdapter(),
   pytest: new PytestAdapter(),
+  mocha: new MochaAdapter(),
   junit: new JunitAdapter(),
   'exit-code': new ExitCodeAdapter(),
 });

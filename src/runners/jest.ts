@@ -3,9 +3,10 @@ import type { SuiteRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { parseJestReport } from './jest-parse.js';
-import { runWithReport, shownCommand, type Narrowing } from './report-run.js';
-import { exactNames, spacedName } from './select.js';
+import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
+import { exactNames, noRetryWarning, spacedName } from './select.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
+import { atLeast, named, packageVersion, type RunnerVersion } from './version.js';
 
 const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
 
@@ -26,15 +27,28 @@ export function jestCommand(command: string, reportFile: string, files: string[]
   return `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
 }
 
+/**
+ * Every flag fixloop gives jest exists since jest 22 (`--testLocationInResults`); jest 27, 29 and 30
+ * were run. What differs is only said: jest has no command-line retry (`jest.retryTimes` lives in test code).
+ */
+export function jestWarnings(narrowing: Narrowing, version: RunnerVersion = { from: 'assumed' }): string[] {
+  const warnings: string[] = [];
+  if (!atLeast(version, 22)) warnings.push(`${named('jest', version)} has no --testLocationInResults (jest 22 has): its run may stop at it.`);
+  if (narrowing.retries) warnings.push(noRetryWarning('jest'));
+  return warnings;
+}
+
 export class JestAdapter implements TestRunnerAdapter {
   readonly format = 'jest';
 
-  run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+  async run(suite: SuiteConfig, options: RunOptions): Promise<SuiteRun> {
+    const version = await packageVersion(['jest', 'jest-cli'], suiteDirs(suite, options.cwd).runDir);
     return runWithReport(suite, options, {
       expected: { name: 'a jest JSON report', hint: 'is it a jest command, and does its config load?' },
       plan: (_suite, reportFile, files, dir, narrowing) => ({
         run: jestCommand(suite.command, reportFile, files, dir, narrowing),
         shown: shownCommand(suite.command, files),
+        warnings: jestWarnings(narrowing, version),
       }),
       parse: (text, _output, ctx) => parseJestReport(JSON.parse(text), suite.name, ctx),
     });

@@ -2,6 +2,7 @@
 // line, full name and error, and every file that failed before running a test with what it
 // printed on stderr. The built-in JUnit reporter says only "test failed" for such a file.
 // Loaded by NodeTestAdapter with --test-reporter=<this file> --test-reporter-destination=<file>.
+import { resolve } from 'node:path';
 
 /** The real error: node wraps a test's error in ERR_TEST_FAILURE and keeps it as the cause. */
 function errorOf(error) {
@@ -19,6 +20,21 @@ function errorOf(error) {
   return out;
 }
 
+/**
+ * The wrapper node puts around a whole file is named by the file: its absolute path up to node 20,
+ * its path relative to where node runs (the reporter's cwd) from node 22.
+ */
+function isFileWrapper(data) {
+  if (!data.file || typeof data.name !== 'string') return false;
+  if (data.name === data.file) return true;
+  return data.line === 1 && data.column === 1 && resolve(data.name) === data.file;
+}
+
+/** Node 22 names the file of a file's output relative to where it runs: made absolute, as the tests' are. */
+function absolute(file) {
+  return typeof file === 'string' && !file.startsWith('file:') ? resolve(file) : file;
+}
+
 export default async function* fixloopReporter(source) {
   // Per file, the names of the tests being reported, by nesting level: test:start arrives in
   // declaration order just before a test's own result and its subtests'.
@@ -31,7 +47,7 @@ export default async function* fixloopReporter(source) {
     } else if (type === 'test:pass' || type === 'test:fail') {
       if (data.details?.type === 'suite') continue;
       const error = errorOf(data.details?.error);
-      if (data.nesting === 0 && data.name === data.file) {
+      if (data.nesting === 0 && isFileWrapper(data)) {
         // The wrapper node puts around a whole file (run in its own process): it fails on its
         // own only when the file did not run to the end, e.g. it did not load.
         if (type === 'test:fail') yield `${JSON.stringify({ type: 'file', file: data.file, error })}\n`;
@@ -45,7 +61,7 @@ export default async function* fixloopReporter(source) {
       if (status === 'failed' && error) record.error = error;
       yield `${JSON.stringify(record)}\n`;
     } else if (type === 'test:stderr' || type === 'test:stdout') {
-      yield `${JSON.stringify({ type: type.slice(5), file: data.file, text: data.message })}\n`;
+      yield `${JSON.stringify({ type: type.slice(5), file: absolute(data.file), text: data.message })}\n`;
     } else if (type === 'test:diagnostic' && data.nesting === 0) {
       yield `${JSON.stringify({ type: 'diagnostic', file: data.file, message: data.message })}\n`;
     }

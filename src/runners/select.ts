@@ -37,3 +37,8 @@ export function exactNames(names: string[]): string | undefined {
 export function selectionKey(test: TestSelection): string {
   return `${test.file}\u0000${test.fullName}`;
 }
+
+/** Said when a run asked for in-run retries of a runner that has none: the caller re-runs in new runs. */
+export function noRetryWarning(runner: string): string {
+  return `${runner} cannot retry a failing test within the run: fixloop re-runs failing tests in new runs instead.`;
+}

@@ -1,10 +1,13 @@
 // Reads vitest's JSON report (plus, when given, the default reporter's text) into the shared model.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
-import type { Failure, LoadFailure, TestCase, TestStatus } from '../model.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../model.js';
 import {
   errorNameOf,
   framesOf,
   headline,
+  isRepoFile,
   pickLocation,
   relativizeText,
   stripAnsi,
@@ -23,6 +26,13 @@ export interface VitestParseOptions {
   runDir?: string;
   /** The default reporter's output of the same run, for what the JSON report leaves out. */
   defaultOutput?: string;
+  /**
+   * The major version of the vitest that wrote the report, when known. vitest 1's JSON differs:
+   * every test's ancestors start with the file's own suite, named "", a failure is its message
+   * alone (no class, no stack: the text has them) and `location` is where the first error was
+   * thrown, not where the test is declared.
+   */
+  major?: number;
 }
 
 export interface VitestResults {
@@ -56,12 +66,13 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
     let anyFailed = false;
     for (const assertion of result.assertionResults) {
       if (assertion.status === 'pending') continue;
-      const test = toTestCase(assertion, file, opts.suite);
+      const test = toTestCase(assertion, file, opts.suite, opts.major === 1);
       if (test.status === 'failed') {
         anyFailed = true;
         const line = assertion.location?.line;
         const block = printed.tests.get(`${file}:${line} > ${test.fullName}`) ?? printed.tests.get(`${file} > ${test.fullName}`);
         test.failure = toFailure(assertion.failureMessages?.[0] ?? '', block, ctx, file);
+        if (opts.major === 1 && !test.failure.location && line !== undefined) test.failure.location = { file, line, column: assertion.location?.column };
       }
       tests.push(test);
     }
@@ -85,11 +96,12 @@ function repoPath(printed: string, ctx: PathContext): string {
   return toRepoPath(printed, ctx) ?? printed;
 }
 
-function toTestCase(assertion: Assertion, file: string, suite: string): TestCase {
-  const fullName = [...assertion.ancestorTitles, assertion.title].join(' > ');
+function toTestCase(assertion: Assertion, file: string, suite: string, vitest1: boolean): TestCase {
+  const ancestors = vitest1 && assertion.ancestorTitles[0] === '' ? assertion.ancestorTitles.slice(1) : assertion.ancestorTitles;
+  const fullName = [...ancestors, assertion.title].join(' > ');
   const test: TestCase = { id: testId(suite, file, fullName), suite, file, fullName, status: STATUS[assertion.status] };
   if (assertion.duration != null) test.durationMs = Math.round(assertion.duration);
-  if (assertion.location) test.location = { file, line: assertion.location.line, column: assertion.location.column };
+  if (assertion.location && !vitest1) test.location = { file, line: assertion.location.line, column: assertion.location.column };
   // With `--retry`, every failed attempt leaves its message: a pass after one is a flaky pass.
   const failedAttempts = assertion.failureMessages?.length ?? 0;
   if (test.status === 'passed' ? failedAttempts > 0 : test.status === 'failed' && failedAttempts > 1) {
@@ -136,7 +148,27 @@ function toFailure(jsonText: string, block: ReporterBlock | undefined, ctx: Path
   const stack = jsonIsStack || !fromText ? fromJson : fromText;
   if (stack) failure.stack = stack;
   // Frames are read before relativizing: printed relative paths are relative to where vitest ran.
-  const location = pickLocation([...framesOf(rawText, ctx), ...framesOf(rawJson, ctx)], testFile);
+  const location = pickLocation([...framesOf(rawText, ctx), ...framesOf(rawJson, ctx)], testFile) ?? unloadedImport(rawJson || rawText, ctx);
   if (location) failure.location = location;
   return failure;
+}
+
+// vite 5 (vitest 1 and 2) names the importing file but no line: "Failed to load url ./helpers
+// (resolved id: ./helpers) in /abs/src/app.ts. Does the file exist?"
+const FAILED_URL = /Failed to load url (\S+) \(resolved id: [^)]*\) in (\S+?)\. Does the file exist\?/;
+
+/** The import of a module vite could not load: the line of the importing file that names it. */
+function unloadedImport(text: string, ctx: PathContext): SourceLocation | undefined {
+  const match = FAILED_URL.exec(text);
+  const file = match && toRepoPath(match[2], ctx);
+  if (!match || !file || !isRepoFile(file)) return undefined;
+  let source: string;
+  try {
+    source = readFileSync(path.resolve(ctx.root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const quoted = [`'${match[1]}'`, `"${match[1]}"`, `\`${match[1]}\``];
+  const at = source.split('\n').findIndex((line) => quoted.some((q) => line.includes(q)));
+  return at < 0 ? undefined : { file, line: at + 1 };
 }

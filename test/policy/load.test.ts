@@ -50,7 +50,7 @@ describe('parsePolicy', () => {
   });
 
   it('takes the runner formats and requires the JUnit file of a junit suite', () => {
-    const formats = ['auto', 'vitest', 'jest', 'node-test', 'pytest', 'exit-code'];
+    const formats = ['auto', 'vitest', 'jest', 'node-test', 'pytest', 'mocha', 'exit-code'];
     const policy = parsePolicy({ suites: formats.map((format) => ({ name: format, command: 'x', format })) }, 'p.json');
     expect(policy.suites.map((s) => s.format)).toEqual(formats);
     expect(parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'junit', junitFile: 'out/junit.xml' }] }, 'p.json').suites[0]).toEqual({

@@ -67,12 +67,14 @@ describe('detectFormat', () => {
     expect(npmScript('npm run lint', dir)).toBe('eslint .');
   });
 
-  it('falls back to the exit code with a warning, and reads mocha through its JUnit file', () => {
-    expect(detectFormat('npm run e2e', dir)).toEqual({
+  it('falls back to the exit code with a warning; mocha is read by its own adapter unless a JUnit file is named', () => {
+    expect(detectFormat('npm run lint', dir)).toEqual({
       format: 'exit-code',
       warning:
-        'No test runner recognised in "npm run e2e" (script: "mocha test/e2e"): judged by exit code only, as one test. To see single tests, mocha is read through JUnit XML: give the suite "format": "junit" and the "junitFile" its JUnit reporter writes.',
+        'No test runner recognised in "npm run lint" (script: "eslint ."): judged by exit code only, as one test. To see single tests, name the runner with "format" (vitest, jest, node-test, pytest, mocha, junit).',
     });
+    expect(detectFormat('npm run e2e', dir)).toEqual({ format: 'mocha' });
+    expect(detectFormat('npx _mocha --recursive', dir)).toEqual({ format: 'mocha' });
     expect(detectFormat('npm run e2e', dir, 'out/junit.xml')).toEqual({ format: 'junit' });
   });
 });

@@ -37,6 +37,13 @@ describe('discoverTests', () => {
     expect(found.reason).toMatch(/^`vitest list` could not collect the suite: .*(missing|Failed to load)/);
   });
 
+  it('does not ask vitest 1 for `vitest list`, which it reads as a file filter', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-discover-v1-'));
+    mkdirSync(path.join(dir, 'node_modules/vitest'), { recursive: true });
+    writeFileSync(path.join(dir, 'node_modules/vitest/package.json'), '{"name":"vitest","version":"1.6.1"}');
+    expect(await discoverTests([suite('old', 'npx vitest run', 'vitest')], { cwd: dir })).toEqual([{ suite: 'old', reason: 'vitest 1.6.1 has no `vitest list` (vitest 2 has)' }]);
+  });
+
   it('counts pytest tests with --collect-only', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-discover-py-'));
     for (const part of ['src', 'tests']) {

@@ -87,14 +87,14 @@ describe('runSuites', () => {
   it('refuses a format no adapter reads', async () => {
     const suite = { ...config('unit'), format: 'karma' } as unknown as SuiteConfig;
     await expect(runSuites([suite], { cwd: '/repo' })).rejects.toThrow(
-      'Suite "unit": no test runner adapter for format "karma" (known: vitest, jest, node-test, pytest, junit, exit-code).',
+      'Suite "unit": no test runner adapter for format "karma" (known: vitest, jest, node-test, pytest, mocha, junit, exit-code).',
     );
   });
 
   it('ships an adapter for every format but auto, which runSuites resolves', () => {
-    expect(Object.keys(defaultAdapters)).toEqual(['vitest', 'jest', 'node-test', 'pytest', 'junit', 'exit-code']);
+    expect(Object.keys(defaultAdapters)).toEqual(['vitest', 'jest', 'node-test', 'pytest', 'mocha', 'junit', 'exit-code']);
     expect(defaultAdapters.vitest).toBeInstanceOf(VitestAdapter);
-    expect(Object.entries(defaultAdapters).map(([format, adapter]) => format === adapter.format)).toEqual([true, true, true, true, true, true]);
+    expect(Object.entries(defaultAdapters).map(([format, adapter]) => format === adapter.format)).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('resolves format auto to the detected runner, and says when it fell back to the exit code', async () => {
@@ -108,7 +108,7 @@ describe('runSuites', () => {
     expect(run.suites.map((s) => s.warnings)).toEqual([
       undefined,
       [
-        'No test runner recognised in "make check": judged by exit code only, as one test. To see single tests, name the runner with "format" (vitest, jest, node-test, pytest, junit).',
+        'No test runner recognised in "make check": judged by exit code only, as one test. To see single tests, name the runner with "format" (vitest, jest, node-test, pytest, mocha, junit).',
       ],
     ]);
   });
