@@ -50,7 +50,12 @@ describe('stopDecision after an iteration', () => {
   it('stops blocked when every suite is blocked, before anything else but an interruption', () => {
     const blocked = testRun({}, [true, true]);
     expect(stopDecision(after({ after: blocked, commits: 0, attempts: 0 }))).toEqual({ reason: 'blocked' });
-    expect(stopDecision(after({ after: testRun({ tests: 1, failed: 1 }, [true, false]), commits: 0, attempts: 0 }))).toEqual({ reason: 'nothing-fixable' });
+    // One suite blocked, the other with a real failing test: that test is the code's, not the environment's.
+    const mixed = testRun({ tests: 1, failed: 1 }, [true, false]);
+    mixed.suites[1].tests = [{ id: 's1::a.test.ts::a', suite: 's1', file: 'a.test.ts', fullName: 'a', status: 'failed', failure: { message: 'expected 1 to be 2' } }];
+    expect(stopDecision(after({ after: mixed, commits: 0, attempts: 0 }))).toEqual({ reason: 'nothing-fixable' });
+    // Only the environment stands between the suites and green: blocked (exit 3), not nothing-fixable.
+    expect(stopDecision(after({ after: testRun({ tests: 1, passed: 1 }, [true, false]), commits: 0, attempts: 0 }))).toEqual({ reason: 'blocked' });
     expect(stopDecision(after({ after: blocked }, { aborted: true }))).toEqual({ reason: 'interrupted' });
   });
 
