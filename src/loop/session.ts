@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Isolation, LoopEvent } from '../model.js';
 import { isolationFor, SandboxUnavailableError } from '../sandbox/bwrap.js';
+import { redactDeep, secretRedactor } from '../secrets.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
 import { addWorktree, cleanStaleState, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
@@ -85,8 +86,10 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
   }
   const journal = journalFile(root, runId);
   const reporters = [journalReporter(journal), iterationReporter(reportDir), summaryReporter(reportDir), ...(options.reporters ?? [])];
+  const redact = secretRedactor();
   const emit: Emit = (partial) => {
-    const event = { ...partial, runId, at: new Date().toISOString() } as LoopEvent;
+    // What a test printed may hold a secret's value: events are stored (journal) and shown.
+    const event = redactDeep({ ...partial, runId, at: new Date().toISOString() }, redact) as LoopEvent;
     for (const r of reporters) r.onEvent?.(event);
     push(event);
   };

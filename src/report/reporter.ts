@@ -1,6 +1,7 @@
 // Reporters, as in vitest: consumers fed the run as it happens. The journal, the iteration
 // reports (Markdown, JSON) and the run summary (Markdown, HTML) are reporters; a caller's own
 // join them through LoopOptions.reporters.
+import { redactDeep, secretRedactor } from '../secrets.js';
 import type { IterationRecord, LoopEvent } from '../model.js';
 import { writeRunSummary, type SummaryInput } from './summary.js';
 import { writeIterationReport } from './write.js';
@@ -27,11 +28,18 @@ export function summaryReporter(dir: string): Reporter {
 /** Hands the record to each reporter in turn; the files they wrote, in that order. */
 export async function reportIteration(reporters: Reporter[], record: IterationRecord): Promise<string[]> {
   const written: string[] = [];
-  for (const r of reporters) written.push(...((await r.onIterationEnd?.(record)) ?? []));
+  // Reports hold what tests printed: a secret's value never reaches them.
+  const safe = redactDeep(record, secretRedactor());
+  for (const r of reporters) written.push(...((await r.onIterationEnd?.(safe)) ?? []));
   return written;
 }
 
 /** Hands the summary to each reporter in turn, adding the files each wrote to `input.summary.reports`. */
 export async function reportRunEnd(reporters: Reporter[], input: SummaryInput): Promise<void> {
-  for (const r of reporters) input.summary.reports.push(...((await r.onRunEnd?.(input)) ?? []));
+  const safe = redactDeep(input, secretRedactor());
+  for (const r of reporters) {
+    const written = (await r.onRunEnd?.(safe)) ?? [];
+    input.summary.reports.push(...written);
+    if (safe.summary !== input.summary) safe.summary.reports.push(...written);
+  }
 }

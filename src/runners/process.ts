@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { activeSandbox, sandboxedCommand, writesOutside } from '../sandbox/bwrap.js';
+import { secretRedactor } from '../secrets.js';
 import { commandEnvironment } from './environment.js';
 
 export interface CommandOptions {
@@ -134,6 +135,8 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     log = createWriteStream(options.logFile);
   }
 
+  // The log is stored: a secret's value a test printed is not.
+  const redact = secretRedactor();
   // Untrusted code (a model's candidate under verification) runs inside the sandbox its caller set up.
   const sandbox = activeSandbox();
   const subprocess = execa(sandbox ? sandboxedCommand(command, options.cwd, sandbox) : command, {
@@ -186,7 +189,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   const plain = new PlainText();
   subprocess.all?.on('data', (chunk: string) => {
     keep.push(chunk);
-    if (log) log.write(plain.push(chunk));
+    if (log) log.write(redact(plain.push(chunk)));
   });
 
   const result = await subprocess;
@@ -198,7 +201,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     liveGroups.delete(pid);
   }
   if (log) {
-    log.write(plain.push('', true));
+    log.write(redact(plain.push('', true)));
     const stream = log;
     await new Promise<void>((resolve) => stream.end(resolve));
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CommitParser } from 'conventional-commits-parser';
 import type { CommitIntent, Totals } from '../model.js';
 import { stripControl } from '../safe-text.js';
+import { secretRedactor } from '../secrets.js';
 import { formatTotals } from '../test-run.js';
 
 // The CLI and SDK users have read totals from here.
@@ -113,7 +114,7 @@ export function commitMessage(input: CommitMessageInput): string {
   if (input.intent.body) body.push('', input.intent.body.trim());
   const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
   // Root causes and subjects come from models and test output: no escape sequence reaches git log.
-  const message = stripControl([header, '', ...body, '', ...trailers, ''].join('\n'));
+  const message = secretRedactor()(stripControl([header, '', ...body, '', ...trailers, ''].join('\n')));
   const problem = commitMessageProblem(message);
   if (problem) throw new CommitMessageError(`Not a Conventional Commits message: ${problem}`);
   return message;

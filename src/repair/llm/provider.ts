@@ -9,6 +9,7 @@ import type { PatchProvider, ProposeContext, ProviderEvent, ProviderStart, Provi
 import { LlmBudget } from './budget.js';
 import { OutageError, send, type MessageParams } from './client.js';
 import { firstMessage, verdictOf, type ContextMode } from './first-message.js';
+import { secretValues } from '../../secrets.js';
 import { denyMatcher, redactor } from './paths.js';
 import { loadPrompts, type Prompts } from './prompts.js';
 import { candidateFrom, type Proposal } from './propose.js';
@@ -77,7 +78,8 @@ export class LlmProvider implements PatchProvider {
       throw new ProviderFatalError(this.name, `budget.maxCostUSD is set but llm.prices has no price for model "${this.policy.model}"`);
     }
     this.isDenied = denyMatcher(this.policy.readDenylist);
-    this.redact = redactor(this.policy.secretPatterns, [apiKey]);
+    // The key, and every other secret value of the environment, never reach the model.
+    this.redact = redactor(this.policy.secretPatterns, [apiKey, ...secretValues(env)]);
     const fetch = options.replay ? replayFetch(options.replay) : options.record ? recordingFetch(options.record, this.redact) : undefined;
     this.client = new Anthropic({
       apiKey,

@@ -95,7 +95,7 @@ export function runTool(name: string, input: unknown, ctx: ToolContext): { text:
       case 'find_references':
         return findReferences(args, ctx);
       case 'list_failures':
-        return { text: describeFailures({ ...ctx.problem, failures: ctx.problem.failures }) };
+        return { text: ctx.redact(describeFailures({ ...ctx.problem, failures: ctx.problem.failures })) };
       default:
         return { text: `Unknown tool "${name}". Tools: read_file, find_symbol, find_references, list_failures, propose_patch.`, error: true };
     }
