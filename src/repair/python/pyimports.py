@@ -144,7 +144,8 @@ def import_fixes(root, path, source, tree, name):
             "after": after,
             "rule": "missing import",
             "title": "Add `%s` to %s" % (shown, path),
-            "subject": "import %s from %s" % (name, "." * level + written) if kind == "from" else "import %s" % module,
+            # The subject names the module, however the statement spells it.
+            "subject": "import %s from %s" % (name, module) if kind == "from" else "import %s" % module,
             "rootCause": "%s uses `%s` without importing it; `%s` %s" % (path, name, name, why),
         })
         if len(fixes) >= 3:
@@ -175,7 +176,7 @@ def cannot_import_fixes(root, path, source, tree, name, module):
             "after": after,
             "rule": "import from the defining module",
             "title": "Import %s from %s in %s" % (name, d["module"], path),
-            "subject": "import %s from %s" % (name, "." * level + written),
+            "subject": "import %s from %s" % (name, d["module"]),
             "rootCause": "%s imports `%s` from %s, which does not define it; %s:%d does" % (path, name, module, d["path"], d["line"]),
         })
     target = module_path(root, path, node, module)

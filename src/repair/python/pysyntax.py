@@ -187,15 +187,16 @@ def repairs(source, path):
         return []
     names = Counter(IDENT.findall(source))
     kept, seen = [], set()
-    for guided, label, at, after in edits_for(source, err):
+    for order, (guided, label, at, after) in enumerate(edits_for(source, err)):
         if after in seen or after == source:
             continue
         seen.add(after)
         if Counter(IDENT.findall(after)) != names or pyanalysis.check(after, path) is not None:
             continue
-        kept.append((not guided, abs(at - err["line"]), len(after) - len(source), label, at, after))
-    kept.sort(key=lambda k: k[:3])
-    return [describe(path, err, label, at, after, source) for _, _, _, label, at, after in kept[:MAX_FIXES]]
+        # The smallest change first: an indent moved to the nearest level, not to the outermost.
+        kept.append((not guided, abs(at - err["line"]), abs(len(after) - len(source)), order, label, at, after))
+    kept.sort(key=lambda k: k[:4])
+    return [describe(path, err, label, at, after, source) for _, _, _, _, label, at, after in kept[:MAX_FIXES]]
 
 
 def describe(path, err, label, at, after, source):

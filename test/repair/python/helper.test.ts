@@ -163,3 +163,19 @@ describe('rule fixes', () => {
     expect(await ask({ 'm.py': 'def f(:\n    return json\n' }, 'm.py', 2, "NameError: name 'json' is not defined")).toEqual([]);
   });
 });
+
+describe('ranking', () => {
+  it('moves a stray indent to the nearest level, not the outermost', async () => {
+    const text = 'def f(labels):\n    if labels:\n        del labels[-1]\n            dot = True\n    return dot\n';
+    const [first] = await helper().request<Fix[]>('syntax_fixes', { root: project({ 'm.py': text }), path: 'm.py' });
+    expect(first.after).toBe('def f(labels):\n    if labels:\n        del labels[-1]\n        dot = True\n    return dot\n');
+  });
+
+  it('names the module of a relative import in the subject', async () => {
+    const files = { 'pkg/__init__.py': '', 'pkg/data.py': 'X = 1\n', 'pkg/core.py': 'from .data import X\n\n\ndef f():\n    return idx.X\n' };
+    const root = project({ ...files, 'pkg/idx.py': 'X = 2\n' });
+    const [first] = await helper().request<Fix[]>('rule_fixes', { root, path: 'pkg/core.py', line: 5, text: "NameError: name 'idx' is not defined" });
+    expect(first.subject).toBe('import idx from pkg');
+    expect(first.after).toBe('from . import idx\nfrom .data import X\n\n\ndef f():\n    return idx.X\n');
+  });
+});
