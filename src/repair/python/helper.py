@@ -9,6 +9,10 @@ import json
 import os
 import sys
 
+if sys.version_info < (3, 8):  # end positions in the ast arrived in 3.8
+    sys.stderr.write("fixloop's Python repairs need Python 3.8 or later; %s is %s\n" % (sys.executable, sys.version.split()[0]))
+    sys.exit(3)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pyanalysis  # noqa: E402

@@ -2,6 +2,7 @@
 import ast
 import difflib
 import os
+import re
 
 import pyanalysis
 import pysyntax
@@ -78,7 +79,6 @@ def merge_from(lines, node, alias, newline):
     end = lines[last]
     code = end[: pysyntax.code_end(end)]
     if code.endswith(")"):
-        inner = "".join(lines[first: last + 1])
         if first != last and code.strip() == ")":
             indent = pysyntax.indent_of(lines[last - 1])
             prev = lines[last - 1]
@@ -91,7 +91,6 @@ def merge_from(lines, node, alias, newline):
         body = code[:close].rstrip()
         sep = " " if body.endswith(",") else ", "
         lines[last] = body + sep + alias + code[close:] + end[len(code):]
-        del inner
         return "".join(lines)
     lines[last] = code + ", " + alias + end[len(code):]
     return "".join(lines)
@@ -187,8 +186,7 @@ def cannot_import_fixes(root, path, source, tree, name, module):
             alias = next(a for a in node.names if a.name == name)
             text = lines[node.lineno - 1:node.end_lineno]
             joined = "".join(text)
-            import re as _re
-            replaced = _re.sub(r"\b%s\b" % name, new, joined, count=1)
+            replaced = re.sub(r"\b%s\b" % name, new, joined, count=1)
             head = "".join(lines[: node.lineno - 1]) + replaced + "".join(lines[node.end_lineno:])
             after = head
             if not alias.asname and uses:
@@ -205,8 +203,11 @@ def cannot_import_fixes(root, path, source, tree, name, module):
 
 def pyrename(source, old, new):
     tree = ast.parse(source)
-    from pyrepair import replace_names
-    return replace_names(source, [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == old], new)
+    lines = source.splitlines(True)
+    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == old), key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        text = lines[node.lineno - 1]
+        lines[node.lineno - 1] = text[: node.col_offset] + new + text[node.end_col_offset:]
+    return "".join(lines)
 
 
 def module_path(root, path, node, module):

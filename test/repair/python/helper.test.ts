@@ -179,3 +179,23 @@ describe('ranking', () => {
     expect(first.after).toBe('from . import idx\nfrom .data import X\n\n\ndef f():\n    return idx.X\n');
   });
 });
+
+describe('Python versions', () => {
+  // The pyenv interpreters of the machine that built fixloop: 3.8 to 3.13 supported, 3.7 refused.
+  const pyenv = (v: string) => `${os.homedir()}/.pyenv/versions/${v}/bin/python`;
+  const present = ['3.8.18', '3.9.18', '3.10.13', '3.12.1', '3.13.0'].filter((v) => fs.existsSync(pyenv(v)));
+
+  it.each(present)('Python %s moves the late global', async (v) => {
+    const dir = project({ 'm.py': 'x = None\n\n\ndef get():\n    if x is None:\n        global x\n        x = 1\n    return x\n' });
+    const [fix] = await helper(pyenv(v)).request<Fix[]>('syntax_fixes', { root: dir, path: 'm.py' });
+    expect(fix.subject).toBe('move the global declaration of x to the top of get()');
+  });
+
+  it('an interpreter older than 3.8 is refused with a clear message', async () => {
+    const old = fs.existsSync(pyenv('3.7.16')) ? pyenv('3.7.16') : undefined;
+    const h = helper(old ?? 'python3');
+    const err = await h.request('version').then(() => undefined, (e: unknown) => e);
+    if (old) expect((err as Error).message).toMatch(/need Python 3\.8 or later; .* is 3\.7\.16/);
+    else expect(err).toBeUndefined();
+  });
+});
