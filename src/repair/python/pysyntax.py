@@ -154,7 +154,14 @@ def edits_for(source, err):
             for level in levels:
                 if level != current:
                     reindent(line, level, True, ("dedent",) if len(level) < len(current) else ("indent",))
-    # Without a specific message: one token in or out around the error.
+    # Without a specific message: one token in or out around the error. "invalid syntax" at a
+    # token that follows another after a blank is often a missing comma (an assignment's tuple).
+    if n and 0 < col <= len(lines[line - 1]) and lines[line - 1][col - 1] in " \t":
+        gap = col - 1
+        while gap > 0 and lines[line - 1][gap - 1] in " \t":
+            gap -= 1
+        if gap > 0:
+            insert(line, gap, ",", False, ("insert", ","))
     for at in (line, line - 1):
         if 1 <= at <= n:
             end = code_end(lines[at - 1])

@@ -199,3 +199,11 @@ describe('Python versions', () => {
     else expect(err).toBeUndefined();
   });
 });
+
+describe('a missing comma the parser does not name', () => {
+  it('is found at the blank before the token the parser stopped at', async () => {
+    const text = 'def split(form):\n    func, args = form[0] form[1:]\n    return func, args\n';
+    const fixes = await helper().request<Fix[]>('syntax_fixes', { root: project({ 'm.py': text }), path: 'm.py' });
+    expect(fixes.map((f) => f.after)).toContain('def split(form):\n    func, args = form[0], form[1:]\n    return func, args\n');
+  });
+});
