@@ -191,6 +191,9 @@ function report(results: Result[], plain: Record<string, number>, elapsedMs: num
   const count = (rs: Result[], o: Outcome) => rs.filter((r) => r.outcome === o).length;
   const ratios = counted.map((r) => r.loopMs / plain[r.project]);
   const wallRatios = counted.map((r) => r.wallMs / plain[r.project]);
+  const real = counted.filter((r) => PROJECTS.find((p) => p.name === r.project)?.commit);
+  const realSemantic = real.filter((r) => r.kind !== 'logic');
+  const realRatios = real.map((r) => r.loopMs / plain[r.project]);
   const rows = KINDS.map((kind) => {
     const of = counted.filter((r) => r.kind === kind);
     return `| ${kind} | ${of.length} | ${count(of, 'fixed')} | ${count(of, 'wrong-commit')} | ${count(of, 'left')} |`;
@@ -203,6 +206,7 @@ function report(results: Result[], plain: Record<string, number>, elapsedMs: num
     '',
     `Non-logic faults fixed: **${count(semantic, 'fixed')}/${semantic.length}** (${semantic.length ? Math.round((100 * count(semantic, 'fixed')) / semantic.length) : 0}%), wrong commits: **${count(counted, 'wrong-commit')}**, logic faults left: ${count(counted.filter((r) => r.kind === 'logic'), 'left')}/${counted.filter((r) => r.kind === 'logic').length}.`,
     `Loop time (journal run:start → run:end) / plain pytest run: median **${median(ratios).toFixed(2)}×**; the whole \`fixloop run\` process, CLI start-up included: median ${median(wallRatios).toFixed(2)}× (plain runs: ${Object.entries(plain).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)}s`).join(', ')}).`,
+    `Real projects only (${[...new Set(real.map((r) => r.project))].join(', ')}): non-logic fixed **${count(realSemantic, 'fixed')}/${realSemantic.length}** (${realSemantic.length ? Math.round((100 * count(realSemantic, 'fixed')) / realSemantic.length) : 0}%), wrong commits **${count(real, 'wrong-commit')}**, loop time median **${median(realRatios).toFixed(2)}×** a plain pytest run.`,
     '',
     '| kind | faults | fixed | wrong commit | left |',
     '|---|---|---|---|---|',
