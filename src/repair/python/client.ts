@@ -52,7 +52,8 @@ export class PythonHelper {
     if (this.failure) throw this.failure;
     if (this.child && this.running) return this.child;
     killAllOnExit();
-    const child = spawn(this.python, ['-X', 'utf8', '-I', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // -B: no __pycache__ beside the helper (a checkout or node_modules is not ours to write to).
+    const child = spawn(this.python, ['-X', 'utf8', '-I', '-B', HELPER], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.starts++;
     this.child = child;
     live.add(child);
