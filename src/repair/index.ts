@@ -2,17 +2,23 @@ import type { Policy } from '../policy/schema.js';
 import { CodefixProvider } from './codefix.js';
 import { llmProviderFromPolicy, type LlmFromPolicyOptions } from './llm/index.js';
 import { RulesProvider } from './rules.js';
+import { pythonProviders } from './python/index.js';
+import type { SuiteLike } from './python/interpreter.js';
 import { SyntaxProvider } from './syntax.js';
 import type { PatchProvider } from './types.js';
 
 export { CodefixProvider, applyEdits, candidateId, quickFixCandidates } from './codefix.js';
 export { RulesProvider } from './rules.js';
 export { SyntaxProvider } from './syntax.js';
+export { PythonRulesProvider, PythonSyntaxProvider, pythonProviders } from './python/index.js';
 export type { PatchProvider, ProposeContext, ProviderEvent, ProviderStart, ProviderSummary } from './types.js';
 
-/** The providers a run uses when the caller names none, cheapest first. */
-export function defaultProviders(): PatchProvider[] {
-  return [new CodefixProvider(), new SyntaxProvider(), new RulesProvider()];
+/**
+ * The providers a run uses when the caller names none, cheapest first. The Python ones ask the
+ * interpreter the suites run (see suitePython); without suites, python3.
+ */
+export function defaultProviders(suites: readonly SuiteLike[] = []): PatchProvider[] {
+  return [new CodefixProvider(), new SyntaxProvider(), new RulesProvider(), ...pythonProviders(suites)];
 }
 
 /**
@@ -21,5 +27,5 @@ export function defaultProviders(): PatchProvider[] {
  */
 export function providersFromPolicy(policy: Policy, llm: LlmFromPolicyOptions = {}): PatchProvider[] {
   const model = llmProviderFromPolicy(policy, llm);
-  return [...defaultProviders(), ...(model ? [model] : [])];
+  return [...defaultProviders(policy.suites), ...(model ? [model] : [])];
 }

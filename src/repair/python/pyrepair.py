@@ -1,0 +1,183 @@
+"""Edits for runtime errors in Python code that compiles: a name nobody imports or a misspelled
+one, an import of a name its module does not have, a local read before it is bound, a coroutine
+that is never awaited. Imports are offered before renames."""
+import ast
+import builtins
+import difflib
+import re
+
+import pyanalysis
+import pyimports
+import pysyntax
+
+NOT_DEFINED = re.compile(r"NameError: name '(\w+)' is not defined(?:\. Did you mean: '(\w+)'\?)?")
+CANNOT_IMPORT = re.compile(r"cannot import name '(\w+)' from '([\w.]+)'")
+UNBOUND = re.compile(r"cannot access (?:local|free) variable '(\w+)' where it is not associated with a value|local variable '(\w+)' referenced before assignment")
+COROUTINE = re.compile(r"coroutine '(?:[\w.]+\.)?(\w+)' was never awaited|<coroutine object (?:[\w.]+\.)?(\w+) at")
+
+
+def syntax_fixes(root, path):
+    return pysyntax.repairs(pyanalysis.read(root, path), path)
+
+
+def rule_fixes(root, path, line, text):
+    source = pyanalysis.read(root, path)
+    if pyanalysis.check(source, path) is not None:
+        return []  # nothing semantic in a file that does not compile
+    tree = ast.parse(source)
+    fixes = []
+    for m in NOT_DEFINED.finditer(text):
+        fixes += pyimports.import_fixes(root, path, source, tree, m.group(1))
+        fixes += spelling_fixes(path, source, tree, m.group(1), line, m.group(2))
+    for m in CANNOT_IMPORT.finditer(text):
+        fixes += pyimports.cannot_import_fixes(root, path, source, tree, m.group(1), m.group(2))
+    for m in UNBOUND.finditer(text):
+        if line:
+            fixes += unbound_fixes(path, source, tree, m.group(1) or m.group(2), line)
+    for m in COROUTINE.finditer(text):
+        fixes += await_fixes(path, source, tree, m.group(1) or m.group(2), line)
+    kept, seen = [], set()
+    for fix in fixes:
+        if fix["after"] not in seen and pyanalysis.check(fix["after"], path) is None:
+            seen.add(fix["after"])
+            kept.append(fix)
+    return kept
+
+
+def replace_names(source, nodes, new):
+    lines = source.splitlines(True)
+    for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        text = lines[node.lineno - 1]
+        lines[node.lineno - 1] = text[: node.col_offset] + new + text[node.end_col_offset:]
+    return "".join(lines)
+
+
+def names_in_scope(tree, line):
+    names = set(pyanalysis.top_level_bindings(tree)) | set(dir(builtins))
+    for fn, _ in pyanalysis.scopes(tree):
+        if fn.lineno <= line <= fn.end_lineno and not isinstance(fn, ast.ClassDef):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.arg):
+                    names.add(node.arg)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return names
+
+
+def spelling_fixes(path, source, tree, name, line, hint):
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    on_line = [n for n in uses if line is None or n.lineno == line] or uses
+    candidates = [hint] if hint else []
+    candidates += difflib.get_close_matches(name, sorted(names_in_scope(tree, line or 1) - {name}), n=3, cutoff=0.75)
+    fixes = []
+    for new in dict.fromkeys(candidates):
+        for nodes in ([on_line, uses] if len(uses) > len(on_line) else [on_line]):
+            fixes.append({
+                "after": replace_names(source, nodes, new),
+                "rule": "misspelled name",
+                "title": "Rename %s to %s in %s" % (name, new, path),
+                "subject": "use %s instead of the undefined %s" % (new, name),
+                "rootCause": "%s%s reads `%s`, which is not defined; `%s` is" % (path, ":%d" % line if line else "", name, new),
+            })
+    return fixes
+
+
+def assigned_in(fn, name):
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)):
+            return True
+    return False
+
+
+def unbound_fixes(path, source, tree, name, line):
+    chain = [(fn, parents) for fn, parents in pyanalysis.scopes(tree)
+             if not isinstance(fn, ast.ClassDef) and fn.lineno <= line <= fn.end_lineno]
+    if not chain:
+        return []
+    fn, parents = chain[-1]
+    outer = [p for p in parents if not isinstance(p, ast.ClassDef)]
+    keyword = None
+    if any(assigned_in(p, name) or name in [a.arg for a in p.args.args] for p in outer):
+        keyword = "nonlocal"
+    elif name in pyanalysis.top_level_bindings(tree):
+        keyword = "global"
+    fixes = []
+    if keyword:
+        lines = source.splitlines(True)
+        body = fn.body
+        first = body[1] if len(body) > 1 and pysyntax.is_docstring(body[0]) else body[0]
+        lines.insert(first.lineno - 1, pysyntax.indent_of(lines[first.lineno - 1]) + "%s %s%s" % (keyword, name, pysyntax.eol(source)))
+        fixes.append({
+            "after": "".join(lines),
+            "rule": "missing %s" % keyword,
+            "title": "Declare `%s %s` in %s()" % (keyword, name, fn.name),
+            "subject": "declare %s %s in %s()" % (keyword, name, fn.name),
+            "rootCause": "%s() assigns %s, so Python treats it as a local and the read at %s:%d finds it unbound"
+            % (fn.name, name, path, line),
+        })
+    moved = reorder(source, fn, name, line)
+    if moved:
+        fixes.append({
+            "after": moved,
+            "rule": "use before assignment",
+            "title": "Assign %s before its first use in %s()" % (name, fn.name),
+            "subject": "assign %s before its first use in %s()" % (name, fn.name),
+            "rootCause": "%s:%d reads %s in %s() before the statement that assigns it" % (path, line, name, fn.name),
+        })
+    return fixes
+
+
+def reorder(source, fn, name, line):
+    """Moves a later `name = …` one-line statement above the statement reading it, when nothing between touches what it reads."""
+    for block in [fn.body] + [getattr(n, f) for n in ast.walk(fn) for f in ("body", "orelse") if isinstance(getattr(n, f, None), list)]:
+        use = next((i for i, s in enumerate(block) if s.lineno <= line <= s.end_lineno), None)
+        if use is None:
+            continue
+        for j in range(use + 1, len(block)):
+            stmt = block[j]
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id == name and stmt.lineno == stmt.end_lineno):
+                continue
+            reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            between = block[use:j]
+            if any(assigned_in(s, r) for s in between for r in reads | {name}):
+                return None
+            lines = source.splitlines(True)
+            moved = lines[stmt.lineno - 1]
+            indent = pysyntax.indent_of(lines[block[use].lineno - 1])
+            del lines[stmt.lineno - 1]
+            lines.insert(block[use].lineno - 1, indent + moved.lstrip(" \t"))
+            return "".join(lines)
+    return None
+
+
+def await_fixes(path, source, tree, name, line):
+    awaited = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Await)}
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and id(n) not in awaited
+             and ((isinstance(n.func, ast.Name) and n.func.id == name) or (isinstance(n.func, ast.Attribute) and n.func.attr == name))]
+    if line is not None:
+        calls.sort(key=lambda c: abs(c.lineno - line))
+    fixes = []
+    for call in calls[:3]:
+        fn = pyanalysis.enclosing(tree, call.lineno)
+        if fn is None or fn["kind"] != "function":
+            continue
+        lines = source.splitlines(True)
+        text = lines[call.lineno - 1]
+        lines[call.lineno - 1] = text[: call.col_offset] + "await " + text[call.col_offset:]
+        where = fn["qualname"] + "()"
+        if not fn["async"]:
+            head = lines[fn["line"] - 1]
+            at = head.index("def ")
+            lines[fn["line"] - 1] = head[:at] + "async " + head[at:]
+        fixes.append({
+            "after": "".join(lines),
+            "rule": "missing await",
+            "title": "Await %s() at %s:%d" % (name, path, call.lineno),
+            "subject": "await %s() in %s" % (name, where) + ("" if fn["async"] else " and make it async"),
+            "rootCause": "%s:%d calls the coroutine function %s() without `await`, so it gets a coroutine instead of its result"
+            % (path, call.lineno, name),
+            "async": fn["async"],
+        })
+    fixes.sort(key=lambda f: not f.pop("async"))
+    return fixes
