@@ -162,7 +162,7 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
     batch.map(async (s) => {
       const verdict = await verifyCandidate({
         repoRoot: ctx.root, ref, suites: ctx.policy.suites, baseline: current, problem, candidate: s.candidate,
-        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns, isolation: ctx.isolation,
+        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns, isolation: isolationOf(ctx, s.candidate),
       });
       // Known from now on, and in this iteration's report.
       const fresh = verdict.flaky?.length ? ctx.flaky.addVerified(verdict.flaky) : [];
@@ -268,4 +268,11 @@ async function commitCandidate(
   const commit: CommitRecord = { sha, message, files, problemId: problem.id, candidateId: candidate.id, provider: candidate.provider, iteration };
   ctx.emit({ type: 'fix:committed', iteration, problemId: problem.id, candidateId: candidate.id, sha, message, files });
   return { attempt: { ...base, outcome: 'committed', verdict: kept(verdict) }, commit };
+}
+
+/** A model's (or any untrusted provider's) candidate runs in the sandbox; a deterministic one only with scope "every-candidate". */
+function isolationOf(ctx: RepairContext, candidate: Candidate): Isolation | undefined {
+  const trusted = ctx.providers.find((p) => p.name === candidate.provider)?.deterministic === true;
+  if (trusted && ctx.policy.verify.sandbox.scope === 'model') return { kind: 'none', why: `a ${candidate.provider} candidate, made by fixed rules (verify.sandbox.scope "model")` };
+  return ctx.isolation;
 }

@@ -249,6 +249,10 @@ export const PolicySchema = z.strictObject({
               .default('auto')
               .describe('"auto": verification runs go into bubblewrap where it runs (Linux, `bwrap` installed), and the report says which isolation each had; "required": a run refuses to start without it (exit 2); "off": never.'),
             network: z.boolean().default(false).describe('Let sandboxed verification runs reach the network (off: they have none).'),
+            scope: z
+              .enum(['model', 'every-candidate'])
+              .default('model')
+              .describe('"model": candidates of a model (or any provider not marked deterministic) are sandboxed, those of codefix/syntax/rules/python are verified like the project\'s own tooling; "every-candidate": all are.'),
           }),
         )
         .prefault({})

@@ -37,6 +37,7 @@ interface Ranked {
 
 export class CodefixProvider implements PatchProvider {
   readonly name = 'codefix';
+  readonly deterministic = true;
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
     yield* quickFixCandidates(problem, ctx, this.name);

@@ -26,6 +26,7 @@ interface Fix {
 
 export class RulesProvider implements PatchProvider {
   readonly name = 'rules';
+  readonly deterministic = true;
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
     const isProtected = protectedBy(ctx);

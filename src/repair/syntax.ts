@@ -25,6 +25,7 @@ interface Trial {
 
 export class SyntaxProvider implements PatchProvider {
   readonly name = 'syntax';
+  readonly deterministic = true;
 
   async *propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate> {
     const isProtected = protectedBy(ctx);

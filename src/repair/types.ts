@@ -41,6 +41,12 @@ export interface ProviderSummary {
  * The lifecycle hooks are optional; the loop calls them on every provider of the run.
  */
 export interface PatchProvider {
+  /**
+   * Its candidates come from fixed rules over the code (a compiler's fixes, AST rewrites), not from
+   * a model: with verify.sandbox.scope "model" (the default) they are verified outside the sandbox,
+   * like the project's own tooling. Absent: treated as untrusted.
+   */
+  readonly deterministic?: boolean;
   readonly name: string;
   propose(problem: Problem, ctx: ProposeContext): AsyncIterable<Candidate>;
   /** Once, before the first iteration. */

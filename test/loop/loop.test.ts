@@ -314,7 +314,9 @@ describe('createLoop when a test fails by chance under a candidate', () => {
       '});',
       '',
     ].join('\n');
-    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } });
+    // The test counts its runs in a folder outside the repository, which a sandboxed verification
+    // may not write (the sandbox is specified in test/adversarial): this spec is about flaky re-runs.
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 }, verify: { sandbox: 'off' } });
     const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy, 'test/sometimes.test.ts': sometimes });
     const loop = createLoop({ cwd: repo, providers: [scripted('fixer', { 'src/counter.ts': COUNTER_FIXED })], maxIterations: 1 });
     const events = await collect(loop);

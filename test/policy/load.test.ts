@@ -29,7 +29,7 @@ describe('parsePolicy', () => {
         readDenylist: DEFAULT_READ_DENYLIST,
       },
       git: { branch: 'fixloop/{runId}' },
-      verify: { sandbox: { mode: 'auto', network: false } },
+      verify: { sandbox: { mode: 'auto', network: false, scope: 'model' } },
       flaky: { reruns: 2, exitCode: 1 },
       goal: {},
       env: { pass: [] },
@@ -137,8 +137,8 @@ describe('docs/policy.md', () => {
 describe('verify.sandbox', () => {
   it('takes the mode alone as a string, or the mode with network', () => {
     const suites = [{ name: 'unit', command: 'npx vitest run' }];
-    expect(parsePolicy({ suites, verify: { sandbox: 'required' } }, 'p.json').verify.sandbox).toEqual({ mode: 'required', network: false });
-    expect(parsePolicy({ suites, verify: { sandbox: { mode: 'off', network: true } } }, 'p.json').verify.sandbox).toEqual({ mode: 'off', network: true });
+    expect(parsePolicy({ suites, verify: { sandbox: 'required' } }, 'p.json').verify.sandbox).toEqual({ mode: 'required', network: false, scope: 'model' });
+    expect(parsePolicy({ suites, verify: { sandbox: { mode: 'off', network: true } } }, 'p.json').verify.sandbox).toEqual({ mode: 'off', network: true, scope: 'model' });
     expect(() => parsePolicy({ suites, verify: { sandbox: 'always' } }, 'p.json')).toThrow(/verify\.sandbox\.mode/);
   });
 });

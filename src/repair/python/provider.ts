@@ -125,6 +125,7 @@ abstract class PythonProviderBase implements PatchProvider {
 /** Files that do not compile: the compiler's message and position decide the edit. */
 export class PythonSyntaxProvider extends PythonProviderBase {
   readonly name = 'python-syntax';
+  readonly deterministic = true;
 
   protected fixes(_problem: Problem, ctx: ProposeContext, [loc]: SourceLocation[]): Promise<PythonFix[]> {
     return this.session.ask(ctx.root, 'syntax_fixes', { path: loc.file });
@@ -134,6 +135,7 @@ export class PythonSyntaxProvider extends PythonProviderBase {
 /** Runtime errors in files that compile, read from the failure's message and traceback. */
 export class PythonRulesProvider extends PythonProviderBase {
   readonly name = 'python-rules';
+  readonly deterministic = true;
 
   protected fixes(problem: Problem, ctx: ProposeContext, [loc]: SourceLocation[]): Promise<PythonFix[]> {
     const text = [problem.message, ...problem.failures.flatMap((f) => [f.message, f.stack ?? ''])].join('\n');
