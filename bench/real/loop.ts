@@ -46,6 +46,8 @@ export interface FaultResult {
   /** Whether the fixed file is byte-identical to the clean one (fixed only). */
   identical?: boolean;
   why?: string;
+  /** The runner's own summary of the plain run that showed the fault (real failing summaries, kept for the readers' tests). */
+  plainTotals?: RunnerTotals;
   loop: LoopRun;
 }
 
@@ -175,7 +177,7 @@ export async function faultRuns(entry: Entry, base: string, count: number, seed:
         const shown = await exec(`git show "${loop.branch}:${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
         identical = shown.stdout === clean;
       }
-      results.push({ kind, file: site.file, description: site.description, ...verdict, identical, loop });
+      results.push({ kind, file: site.file, description: site.description, ...verdict, identical, plainTotals: readSummary(entry.runner, noticed.out), loop });
       console.error(`  ${entry.name} ${kind} ${site.file} ${site.description}: ${verdict.outcome} (${(loop.ms / 1000).toFixed(1)} s)`);
       break;
     }

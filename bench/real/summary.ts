@@ -52,14 +52,14 @@ function mocha(text: string, into: RunnerTotals): void {
     if (!passing) return;
     let pending = 0;
     let failing = 0;
-    const block = [line];
+    const block = [line.trim()];
     for (const next of lines.slice(i + 1, i + 4)) {
       const p = /^\s*(\d+) pending\s*$/.exec(next);
       const f = /^\s*(\d+) failing\s*$/.exec(next);
       if (p) pending = Number(p[1]);
       else if (f) failing = Number(f[1]);
       else continue;
-      block.push(next);
+      block.push(next.trim());
     }
     add(into, block.join(' / '), Number(passing[1]), failing, pending);
   });
