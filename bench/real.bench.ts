@@ -61,7 +61,6 @@ async function measure(entry: Entry): Promise<EntryResult> {
   console.error(`  clean run: ${loop.status ?? 'no run:end'} (exit ${loop.exitCode}), ${(loop.ms / 1000).toFixed(1)} s, totals ${JSON.stringify(loop.totals)}${loop.blockers.length ? `, blocked: ${loop.blockers.map((b) => b.reason).join(', ')}` : ''}`);
   const result: EntryResult = { plain, init, clean };
   if (SKIP_FAULTS) result.faultsNote = 'skipped (BENCH_SKIP_FAULTS=1)';
-  else if (entry.runner === 'pytest') result.faultsNote = "not injected: bench/faults.ts kinds are for TypeScript/JavaScript sources";
   else if (plain.exitCode !== 0) result.faultsNote = 'not injected: the clean checkout does not pass its own test command, so a fault cannot be told apart';
   else result.faults = await faultRuns(entry, base, FAULTS, SEED, TRIES);
   await resetCheckout(entry, entry.commit);
@@ -81,13 +80,14 @@ async function main(): Promise<void> {
   const setups = await setUpAll(entries);
   if (SETUP_ONLY) return;
   const head = (await exec('git rev-parse --short HEAD', { cwd: ROOT, timeoutMs: 60_000 })).stdout.trim();
-  const results = load();
   for (const entry of entries) {
     const setup = setups.get(entry.name)!;
     const started = new Date().toISOString();
     const load1 = loadavg()[0];
     console.error(`== ${entry.name} (${entry.repo} @ ${entry.commit.slice(0, 10)})`);
     const measured: EntryResult = setup.ok ? await measure(entry).catch((err: Error) => ({ faultsNote: `bench error: ${err.stack ?? err.message}` })) : {};
+    // Read again just before writing: another bench process may have stored other entries meanwhile.
+    const results = load();
     results[entry.name] = { entry, setup, ...measured, fixloop: head, at: started, load: [load1, loadavg()[0]], cores: cpus().length };
     mkdirSync(path.dirname(JSON_OUT), { recursive: true });
     // Written after every entry, so an interrupted run keeps what it measured.

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULT_KINDS, sitesOf, type FaultKind } from '../faults.js';
+import { PY_FAULT_KINDS, pySitesOf } from './py-faults.js';
 import { checkoutOf, envOf, exec, resetCheckout, type Entry, type Exec } from './setup.js';
 import { readSummary, type RunnerTotals } from './summary.js';
 
@@ -138,7 +139,7 @@ async function sourceFiles(entry: Entry): Promise<string[]> {
   const r = await exec(`git ls-files -- ${entry.sources.map((s) => `'${s}'`).join(' ')}`, { cwd: checkoutOf(entry), timeoutMs: 60_000 });
   return r.stdout
     .split('\n')
-    .filter((f) => /\.(m|c)?(j|t)sx?$/.test(f) && !f.endsWith('.d.ts') && !PROTECTED.test(f))
+    .filter((f) => (entry.runner === 'pytest' ? f.endsWith('.py') : /\.(m|c)?(j|t)sx?$/.test(f) && !f.endsWith('.d.ts')) && !PROTECTED.test(f))
     .sort();
 }
 
@@ -160,9 +161,10 @@ export async function faultRuns(entry: Entry, base: string, count: number, seed:
   const files = await sourceFiles(entry);
   const random = mulberry32(seed * 1000 + [...entry.name].reduce((a, c) => a + c.charCodeAt(0), 0));
   const results: FaultResult[] = [];
-  for (const kind of shuffled([...FAULT_KINDS], random)) {
+  const python = entry.runner === 'pytest';
+  for (const kind of shuffled(python ? PY_FAULT_KINDS : [...FAULT_KINDS], random)) {
     if (results.length >= count) break;
-    const sites = files.flatMap((f) => sitesOf(kind, f, readFileSync(path.join(dir, f), 'utf8')));
+    const sites = files.flatMap((f) => (python ? pySitesOf : sitesOf)(kind, f, readFileSync(path.join(dir, f), 'utf8')));
     for (const site of shuffled(sites, random).slice(0, tries)) {
       await resetCheckout(entry, base);
       const clean = readFileSync(path.join(dir, site.file), 'utf8');

@@ -52,7 +52,7 @@ function problems(e: Entry, r: Stored): string[] {
     out.push(`- fault ${f.kind} ${f.file} ${f.description}: ${f.outcome}, ${f.why}${f.loop.blockers.length ? `; blocked: ${f.loop.blockers.map((b) => `${b.reason}: ${b.message.split('\n')[0]}`).join('; ')}` : ''}`);
     if (f.loop.tail && f.loop.status !== 'failing') block('  its stderr', f.loop.tail);
   }
-  if (r.faultsNote && !r.faultsNote.startsWith('skipped') && !r.faultsNote.startsWith('not injected: bench/faults')) out.push(`- faults ${r.faultsNote}`);
+  if (r.faultsNote && !r.faultsNote.startsWith('skipped')) out.push(`- faults ${r.faultsNote}`);
   return out;
 }
 
@@ -71,7 +71,7 @@ export function renderReport(corpus: Entry[], results: Record<string, Stored>): 
     `\`npm run bench -- real\` (bench/real.bench.ts) over the ${corpus.length} repositories pinned in bench/real/corpus.json, with fixloop at ${stamps || '–'}; ` +
       `${ran.length} measured, on ${ran[0]?.cores ?? '?'} cores shared with other work (1-minute load ${loads.length ? `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` : '–'}: times are noisy). ` +
       'Plain run = the project\'s own test command, second of two runs. Totals are tests (passed✓ failed✗ skipped↷); the runner\'s are read from its own summary lines. ' +
-      'Faults = fixed / wrong commit / left unfixed, one fault per loop run, kinds of bench/faults.ts in source files only.',
+      'Faults = fixed / wrong commit / left unfixed, one fault per loop run, kinds of bench/faults.ts in source files only (Python: the same kinds, line-based, bench/real/py-faults.ts).',
     '',
     '## Aggregates',
     '',
