@@ -4,7 +4,7 @@
 // reported with the way to get it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface Entry {
@@ -73,6 +73,16 @@ export function checkoutOf(entry: Entry): string {
   return path.join(REAL_DIR, entry.name, 'repo');
 }
 
+function pnpmUserConfig(): string {
+  const file = path.join(REAL_DIR, 'config', 'npmrc');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const home = path.join(homedir(), '.npmrc');
+    writeFileSync(file, `${existsSync(home) ? readFileSync(home, 'utf8').trimEnd() + '\n' : ''}manage-package-manager-versions=false\n`);
+  }
+  return file;
+}
+
 /** PATH and variables every command of this entry runs with: its package manager version, its virtualenv. */
 export function envOf(entry: Entry): NodeJS.ProcessEnv {
   const extra: string[] = [];
@@ -81,7 +91,9 @@ export function envOf(entry: Entry): NodeJS.ProcessEnv {
   const [pm, major] = entry.manager.split('@');
   // pnpm 9.7+ switches to the exact version in packageManager and refuses one whose registry
   // signature it cannot check (this registry has none): the installed major is used instead.
-  if (pm === 'pnpm') env.npm_config_manage_package_manager_versions = 'false';
+  // The setting must reach the pnpm a test script starts too, which does not see npm_config_*
+  // variables from the environment but does read the user config file.
+  if (pm === 'pnpm') env.npm_config_userconfig = pnpmUserConfig();
   if (major) extra.push(path.join(REAL_DIR, 'tools', `${pm}-${major}`, 'node_modules', '.bin'));
   if (entry.python) {
     const venv = path.join(REAL_DIR, entry.name, 'venv');
