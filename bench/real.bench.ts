@@ -5,6 +5,7 @@
 //   FIXLOOP_REAL_DIR   where checkouts, virtualenvs and package-manager versions go (default /work/real or $TMPDIR/fixloop-real)
 //   FIXLOOP_MIRROR_DIR where fetched mirrors are (default /work/.mirror; the bench never fetches)
 //   BENCH_ONLY=name,name  a subset · BENCH_SKIP_FAULTS=1  no fault injection · BENCH_SETUP_ONLY=1  clone and install only
+//   BENCH_RENDER_ONLY=1  only write real.md again from real.json
 //   BENCH_FAULTS=N (default 2) faults per repository · BENCH_SEED=S (default 12) · BENCH_TRIES=N (default 3) sites tried per kind
 // Results are merged by entry name into bench/results/real.json, so a subset run keeps the others.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -73,6 +74,10 @@ function load(): Record<string, Stored> {
 
 async function main(): Promise<void> {
   const corpus = JSON.parse(readFileSync(path.join(ROOT, 'bench/real/corpus.json'), 'utf8')) as { entries: Entry[] };
+  if (process.env.BENCH_RENDER_ONLY === '1') {
+    writeFileSync(MD_OUT, renderReport(corpus.entries, load()));
+    return;
+  }
   const entries = corpus.entries.filter((e) => ONLY.length === 0 || ONLY.includes(e.name));
   if (entries.length === 0) throw new Error(`BENCH_ONLY=${ONLY.join(',')} names no entry of bench/real/corpus.json (names: ${corpus.entries.map((e) => e.name).join(', ')})`);
   mkdirSync(REAL_DIR, { recursive: true });

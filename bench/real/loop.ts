@@ -75,7 +75,7 @@ export async function fixloopInit(entry: Entry): Promise<NonNullable<EntryResult
   const r = await exec(`${FIXLOOP} init`, { cwd: dir, env: envOf(entry), timeoutMs: 120_000 });
   const file = path.join(dir, 'loop.policy.json');
   const wrote = r.code === 0 && existsSync(file);
-  return { exitCode: r.code, wrote, policy: wrote ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined, message: tail(r.out.replace(r.stdout, ''), 20) };
+  return { exitCode: r.code, wrote, policy: wrote ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined, message: tail(r.stderr, 20) };
 }
 
 function parseLoop(r: Exec): LoopRun {
@@ -101,7 +101,7 @@ function parseLoop(r: Exec): LoopRun {
       run.branch = event.branch as string;
     }
   }
-  if (!run.status || run.status === 'error' || r.code !== 0) run.tail = tail(r.out.replace(r.stdout, ''), 20);
+  if (!run.status || run.status === 'error' || r.code !== 0) run.tail = tail(r.stderr, 20);
   return run;
 }
 

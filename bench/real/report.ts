@@ -38,7 +38,11 @@ function row(e: Entry, r: Stored | undefined): string {
 
 function problems(e: Entry, r: Stored): string[] {
   const out: string[] = [];
-  const block = (title: string, text: string | undefined) => text && out.push(`- ${title}:\n\n  \`\`\`\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\``);
+  const block = (title: string, raw: string | undefined) => {
+    // Older results kept stderr and stdout interleaved: the JSON event lines are not the error.
+    const text = raw?.split('\n').filter((l) => !l.startsWith('{"type"')).join('\n');
+    if (text) out.push(`- ${title}:\n\n  \`\`\`\n${text.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\``);
+  };
   if (!r.setup.ok) block('setup', r.setup.error);
   if (r.plain && (r.plain.exitCode !== 0 || !r.plain.totals)) block(`plain run \`${e.test}\` (exit ${r.plain.exitCode}${r.plain.totals ? '' : ', no runner summary read'})`, r.plain.tail);
   if (r.init && !r.init.wrote) block(`fixloop init (exit ${r.init.exitCode})`, r.init.message);

@@ -33,6 +33,7 @@ export interface Exec {
   /** stdout and stderr interleaved as they arrived. */
   out: string;
   stdout: string;
+  stderr: string;
   ms: number;
   timedOut: boolean;
 }
@@ -44,12 +45,16 @@ export function exec(command: string, options: { cwd: string; env?: NodeJS.Proce
     const child = spawn('sh', ['-c', command], { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stdout = '';
+    let stderr = '';
     let timedOut = false;
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       stdout += d;
     });
-    child.stderr.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => {
+      out += d;
+      stderr += d;
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       try {
@@ -60,7 +65,7 @@ export function exec(command: string, options: { cwd: string; env?: NodeJS.Proce
     }, options.timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, out, stdout, ms: performance.now() - started, timedOut });
+      resolve({ code, out, stdout, stderr, ms: performance.now() - started, timedOut });
     });
   });
 }
