@@ -57,8 +57,7 @@ async function measure(entry: Entry): Promise<EntryResult> {
     await resetCheckout(entry, entry.commit);
   }
   const loop = await fixloopRun(entry);
-  const runsUnedited = init.wrote && loop.status !== undefined && loop.status !== 'error' && loop.status !== 'blocked' && loop.blockers.length === 0;
-  const clean = { ...loop, policyRunsUnedited: runsUnedited, totalsEqual: totalsEqual(loop.totals, plain.totals) };
+  const clean = { ...loop, totalsEqual: totalsEqual(loop.totals, plain.totals) };
   console.error(`  clean run: ${loop.status ?? 'no run:end'} (exit ${loop.exitCode}), ${(loop.ms / 1000).toFixed(1)} s, totals ${JSON.stringify(loop.totals)}${loop.blockers.length ? `, blocked: ${loop.blockers.map((b) => b.reason).join(', ')}` : ''}`);
   const result: EntryResult = { plain, init, clean };
   if (SKIP_FAULTS) result.faultsNote = 'skipped (BENCH_SKIP_FAULTS=1)';

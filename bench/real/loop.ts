@@ -55,7 +55,7 @@ export interface FaultResult {
 export interface EntryResult {
   plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string };
   init?: { exitCode: number | null; wrote: boolean; policy?: unknown; message: string };
-  clean?: LoopRun & { policyRunsUnedited: boolean; totalsEqual?: boolean };
+  clean?: LoopRun & { totalsEqual?: boolean };
   faults?: FaultResult[];
   faultsNote?: string;
 }
