@@ -33,6 +33,8 @@ export interface LoopRun {
   /** The first iteration's totals (run:end totalsBefore). */
   totals?: Totals;
   blockers: { suite: string; reason: string; message: string }[];
+  /** Each suite's totals in the first iteration. */
+  suites?: { suite: string; totals: Totals }[];
   commits: { sha: string; message: string; files: string[] }[];
   branch?: string;
   /** The end of stderr when the run did not reach run:end or ended in error. */
@@ -79,7 +81,7 @@ export async function fixloopInit(entry: Entry): Promise<NonNullable<EntryResult
 }
 
 function parseLoop(r: Exec): LoopRun {
-  const run: LoopRun = { exitCode: r.code, timedOut: r.timedOut, ms: r.ms, blockers: [], commits: [] };
+  const run: LoopRun = { exitCode: r.code, timedOut: r.timedOut, ms: r.ms, blockers: [], suites: [], commits: [] };
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     let event: Record<string, unknown>;
@@ -88,6 +90,7 @@ function parseLoop(r: Exec): LoopRun {
     } catch {
       continue;
     }
+    if (event.type === 'suite:end' && event.iteration === 1) run.suites!.push({ suite: String(event.suite), totals: event.totals as Totals });
     if (event.type === 'suite:end' && event.blocker && event.iteration === 1) {
       const b = event.blocker as { reason: string; message: string };
       run.blockers.push({ suite: String(event.suite), reason: b.reason, message: b.message.slice(0, 2000) });

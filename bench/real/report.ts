@@ -61,6 +61,8 @@ function problems(e: Entry, r: Stored): string[] {
   for (const b of r.clean?.blockers ?? []) block(`clean run: suite "${b.suite}" blocked (${b.reason})`, b.message);
   if (r.clean && (r.clean.status === undefined || r.clean.status === 'error')) block(`clean run: ${r.clean.status ?? 'no run:end'} (exit ${r.clean.exitCode})${r.clean.error ? `: ${r.clean.error}` : ''}`, r.clean.tail);
   if (r.clean?.totalsEqual === false) out.push(`- totals differ: fixloop ${totals(r.clean.totals)} vs runner ${totals(r.plain?.totals)} (runner lines: ${r.plain?.totals?.lines.map((l) => `\`${l}\``).join('; ')})`);
+  const failedSuites = (r.clean?.suites ?? []).filter((x) => x.totals.failed > 0 || x.totals.loadErrors);
+  if (r.plain?.exitCode === 0 && failedSuites.length) out.push(`- clean run: suites failing on a checkout whose own tests pass: ${failedSuites.map((x) => `${x.suite} ${totals(x.totals)}`).join(', ')}`);
   if (r.clean && r.clean.commits.length) out.push(`- clean run committed on a green checkout: ${r.clean.commits.map((c) => `${c.message} (${c.files.join(', ')})`).join('; ')}`);
   for (const f of r.faults ?? []) {
     if (f.outcome === 'fixed') continue;
