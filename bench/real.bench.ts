@@ -62,7 +62,7 @@ async function measure(entry: Entry): Promise<EntryResult> {
   const result: EntryResult = { plain, init, clean };
   if (SKIP_FAULTS) result.faultsNote = 'skipped (BENCH_SKIP_FAULTS=1)';
   else if (plain.exitCode !== 0) result.faultsNote = 'not injected: the clean checkout does not pass its own test command, so a fault cannot be told apart';
-  else result.faults = await faultRuns(entry, base, FAULTS, SEED, TRIES);
+  else result.faults = await faultRuns(entry, base, loop, FAULTS, SEED, TRIES);
   await resetCheckout(entry, entry.commit);
   return result;
 }

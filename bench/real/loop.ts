@@ -32,6 +32,8 @@ export interface LoopRun {
   error?: string;
   /** The first iteration's totals (run:end totalsBefore). */
   totals?: Totals;
+  /** The last iteration's totals (run:end totalsAfter). */
+  totalsAfter?: Totals;
   blockers: { suite: string; reason: string; message: string }[];
   /** Each suite's totals in the first iteration. */
   suites?: { suite: string; totals: Totals }[];
@@ -100,6 +102,7 @@ function parseLoop(r: Exec): LoopRun {
       run.stopReason = event.stopReason as string;
       run.error = event.error as string | undefined;
       run.totals = event.totalsBefore as Totals;
+      run.totalsAfter = event.totalsAfter as Totals;
       run.commits = event.commits as LoopRun['commits'];
       run.branch = event.branch as string;
     }
@@ -146,11 +149,17 @@ async function sourceFiles(entry: Entry): Promise<string[]> {
     .sort();
 }
 
-function judge(loop: LoopRun): Pick<FaultResult, 'outcome' | 'why'> {
+/**
+ * A commit is judged against the clean checkout's own run (`baseline`): where init's policy has
+ * suites that fail even without a fault, "fixed" means back to no more failures than that.
+ */
+function judge(loop: LoopRun, baseline: LoopRun | undefined): Pick<FaultResult, 'outcome' | 'why'> {
   const touched = loop.commits.flatMap((c) => c.files).filter((f) => PROTECTED.test(f));
   if (touched.length) return { outcome: 'wrong-commit', why: `committed protected/test files: ${touched.join(', ')}` };
-  if (loop.commits.length && loop.status !== 'green') return { outcome: 'wrong-commit', why: `${loop.commits.length} commit(s) but the run ended ${loop.status ?? 'without run:end'}` };
-  if (loop.commits.length) return { outcome: 'fixed' };
+  const failures = (t: Totals | undefined) => (t ? t.failed + (t.loadErrors ?? 0) : Infinity);
+  const backToBaseline = loop.status === 'green' || (baseline?.status !== 'green' && failures(loop.totalsAfter) <= failures(baseline?.totalsAfter));
+  if (loop.commits.length && !backToBaseline) return { outcome: 'wrong-commit', why: `${loop.commits.length} commit(s) but the run ended ${loop.status ?? 'without run:end'} with ${failures(loop.totalsAfter)} failure(s), the clean checkout ${failures(baseline?.totalsAfter)}` };
+  if (loop.commits.length) return { outcome: 'fixed', why: loop.status === 'green' ? undefined : `back to the clean checkout's ${failures(baseline?.totalsAfter)} failure(s) (suites that fail without a fault)` };
   if (loop.status === 'green') return { outcome: 'left', why: "green without a commit: fixloop's suites do not see the fault that the project's test command sees" };
   return { outcome: 'left', why: `no commit; ${loop.status ?? 'no run:end'}${loop.stopReason ? ` (${loop.stopReason})` : ''}` };
 }
@@ -159,7 +168,7 @@ function judge(loop: LoopRun): Pick<FaultResult, 'outcome' | 'why'> {
  * Up to `count` faults, each of a different kind (kinds in a seeded order), each alone on its own
  * commit of the bench branch. A candidate site counts only when the plain test command fails with it.
  */
-export async function faultRuns(entry: Entry, base: string, count: number, seed: number, tries: number): Promise<FaultResult[]> {
+export async function faultRuns(entry: Entry, base: string, baseline: LoopRun | undefined, count: number, seed: number, tries: number): Promise<FaultResult[]> {
   const dir = checkoutOf(entry);
   const files = await sourceFiles(entry);
   const random = mulberry32(seed * 1000 + [...entry.name].reduce((a, c) => a + c.charCodeAt(0), 0));
@@ -176,7 +185,7 @@ export async function faultRuns(entry: Entry, base: string, count: number, seed:
       if (noticed.code === 0) continue;
       await exec(`git commit -qam "fault: ${kind} in ${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
       const loop = await fixloopRun(entry);
-      const verdict = judge(loop);
+      const verdict = judge(loop, baseline);
       let identical: boolean | undefined;
       if (verdict.outcome === 'fixed' && loop.branch) {
         const shown = await exec(`git show "${loop.branch}:${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
