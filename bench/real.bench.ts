@@ -51,7 +51,7 @@ async function measure(entry: Entry): Promise<EntryResult> {
   console.error(`  init: ${init.wrote ? 'wrote loop.policy.json' : `no policy (exit ${init.exitCode})`}`);
   let base = entry.commit;
   if (init.wrote) {
-    await exec('git add loop.policy.json && git commit -qm "chore: loop.policy.json from fixloop init"', { cwd: dir, timeoutMs: 60_000 });
+    await exec('git add loop.policy.json && git commit -q --no-verify -m "chore: loop.policy.json from fixloop init"', { cwd: dir, timeoutMs: 60_000 });
     base = (await exec('git rev-parse HEAD', { cwd: dir, timeoutMs: 60_000 })).stdout.trim();
   } else {
     await resetCheckout(entry, entry.commit);

@@ -183,7 +183,7 @@ export async function faultRuns(entry: Entry, base: string, baseline: LoopRun | 
       writeFileSync(path.join(dir, site.file), site.faulty);
       const noticed = await exec(entry.test, { cwd: dir, env: envOf(entry), timeoutMs: PLAIN_TIMEOUT });
       if (noticed.code === 0) continue;
-      await exec(`git commit -qam "fault: ${kind} in ${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
+      await exec(`git commit -q --no-verify -am "fault: ${kind} in ${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
       const loop = await fixloopRun(entry);
       const verdict = judge(loop, baseline);
       let identical: boolean | undefined;
