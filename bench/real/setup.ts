@@ -91,7 +91,9 @@ function pnpmUserConfig(): string {
 /** PATH and variables every command of this entry runs with: its package manager version, its virtualenv. */
 export function envOf(entry: Entry): NodeJS.ProcessEnv {
   const extra: string[] = [];
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', npm_config_update_notifier: 'false' };
+  // No NO_COLOR/FORCE_COLOR: projects test their own color handling (commander's CLICOLOR_FORCE
+  // tests fail under them); the summary readers strip ANSI codes instead.
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' };
   delete env.CI;
   const [pm, major] = entry.manager.split('@');
   // pnpm 9.7+ switches to the exact version in packageManager and refuses one whose registry
