@@ -57,7 +57,8 @@ function problems(e: Entry, r: Stored): string[] {
   if (!r.setup.ok) block('setup', r.setup.error);
   if (r.plain && (r.plain.exitCode !== 0 || !r.plain.totals)) block(`plain run \`${e.test}\` (exit ${r.plain.exitCode}${r.plain.totals ? '' : ', no runner summary read'})`, r.plain.tail);
   if (r.init && !r.init.wrote) block(`fixloop init (exit ${r.init.exitCode})`, r.init.message);
-  if (r.init?.wrote) out.push(`- policy written by init: \`${JSON.stringify(r.init.policy)}\``);
+  const suites = (r.init?.policy as { suites?: { name: string; command: string; format?: string }[] } | undefined)?.suites;
+  if (suites) out.push(`- init's suites: ${suites.map((x) => `${x.name} \`${x.command}\` (${x.format ?? 'auto'})`).join(', ')}`);
   for (const b of r.clean?.blockers ?? []) block(`clean run: suite "${b.suite}" blocked (${b.reason})`, b.message);
   if (r.clean && (r.clean.status === undefined || r.clean.status === 'error')) block(`clean run: ${r.clean.status ?? 'no run:end'} (exit ${r.clean.exitCode})${r.clean.error ? `: ${r.clean.error}` : ''}`, r.clean.tail);
   if (r.clean?.totalsEqual === false) out.push(`- totals differ: fixloop ${totals(r.clean.totals)} vs runner ${totals(r.plain?.totals)} (runner lines: ${r.plain?.totals?.lines.map((l) => `\`${l}\``).join('; ')})`);
