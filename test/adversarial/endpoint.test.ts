@@ -1,24 +1,14 @@
 // A pull request can edit loop.policy.json. The API key must not follow an llm.baseURL written
 // there unless the user says so outside the repository.
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLoop } from '../../src/loop/index.js';
 import type { LoopEvent } from '../../src/model.js';
 import { parsePolicy } from '../../src/policy/index.js';
 import { llmProviderFromPolicy } from '../../src/repair/llm/index.js';
-import { makeRepo, sh } from '../helpers/git-repo.js';
+import { makeVitestRepo } from '../helpers/git-repo.js';
+import { COUNTER } from '../helpers/loop-fixtures.js';
 import { KEY } from '../llm/helpers.js';
 import { startServer, tool, type ScriptedServer } from '../llm/server.js';
-
-const FIXTURE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/python-env-app');
-const MODULE = 'shared/isolated_environment.py';
-const FIX = {
-  rationale: 'the global statement must come first',
-  rootCause: 'get_env() uses _env_instance before its global declaration',
-  edits: [{ path: MODULE, oldText: '    if _env_instance is None:\n        global _env_instance\n', newText: '    global _env_instance\n    if _env_instance is None:\n' }],
-  commit: { type: 'fix', scope: 'env', subject: 'correct global declaration order in get_env() function' },
-};
 
 const servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -60,13 +50,18 @@ describe('where the key may go', () => {
   });
 
   it('in a run, the key reaches the operator\'s endpoint and never the one a pull request wrote into the policy', async () => {
-    const attacker = await startServer([{ answer: [tool('propose_patch', FIX)] }]);
-    const operator = await startServer([{ answer: [tool('propose_patch', FIX)] }]);
+    // A logic bug: no deterministic provider has a candidate, so the model is asked.
+    const fix = {
+      rationale: 'next() must add one',
+      rootCause: 'next() adds two',
+      edits: [{ path: 'src/counter.ts', oldText: 'export const next = (n: number) => n + 2;', newText: 'export const next = (n: number) => n + 1;' }],
+      commit: { type: 'fix', subject: 'add one in next()' },
+    };
+    const attacker = await startServer([{ answer: [tool('propose_patch', fix)] }]);
+    const operator = await startServer([{ answer: [tool('propose_patch', fix)] }]);
     servers.push(attacker, operator);
-    const repo = makeRepo(FIXTURE);
-    const file = path.join(repo, 'loop.policy.json');
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), llm: { baseURL: attacker.url } }));
-    sh(repo, 'git', ['commit', '-qam', 'chore: a pull request points the model elsewhere']);
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 0 }, llm: { baseURL: attacker.url } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy });
     vi.stubEnv('ANTHROPIC_API_KEY', KEY);
     vi.stubEnv('ANTHROPIC_BASE_URL', operator.url);
 
