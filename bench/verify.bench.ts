@@ -5,7 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Candidate } from '../src/model.js';
+import type { Candidate, Isolation } from '../src/model.js';
+import { isolationFor } from '../src/sandbox/bwrap.js';
 import { loadPolicy } from '../src/policy/index.js';
 import { runSuites } from '../src/runners/index.js';
 import { groupProblems } from '../src/triage/index.js';
@@ -60,11 +61,15 @@ async function main() {
   const fixing = candidate('fix', before.replace("import { parseInteger } from './parse.js';", "import { parseBoolean, parseInteger } from './parse.js';"));
   const useless = candidate('no-effect', `${before}// a comment changes nothing\n`);
   const ref = git(repo, 'rev-parse', 'HEAD');
-  const verify = (c: Candidate) => verifyCandidate({ repoRoot: repo, ref, suites: policy.suites, baseline, problem, candidate: c });
+  const verify = (c: Candidate, isolation?: Isolation) => verifyCandidate({ repoRoot: repo, ref, suites: policy.suites, baseline, problem, candidate: c, isolation });
+  const sandbox = isolationFor('required', false);
+  const sandboxed: number[] = [];
   const fixTimes: number[] = [];
   const uselessTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     fixTimes.push(await time(() => verify(fixing)));
+    // The same candidate in the bubblewrap sandbox, interleaved with the plain one: the sandbox's cost.
+    sandboxed.push(await time(() => verify(fixing, sandbox)));
     uselessTimes.push(await time(() => verify(useless)));
   }
   // The fair reference for a fixing candidate: a plain run of the code as it is once fixed.
@@ -86,6 +91,7 @@ async function main() {
     `| plain full run of the demo's 4 suites, broken (the baseline) | ${(full / 1000).toFixed(2)} s | 1.00× |`,
     `| plain full run of the demo's 4 suites, fixed | ${(fixedFull / 1000).toFixed(2)} s | ${(fixedFull / full).toFixed(2)}× |`,
     `| verify a fixing candidate (targeted run covers every file, reused as the full run) | ${(median(fixTimes) / 1000).toFixed(2)} s | ${(median(fixTimes) / full).toFixed(2)}× (${(median(fixTimes) / fixedFull).toFixed(2)}× the fixed run) |`,
+    `| the same fixing candidate verified in the bubblewrap sandbox (read-only file system, no network) | ${(median(sandboxed) / 1000).toFixed(2)} s | ${(median(sandboxed) / full).toFixed(2)}× (${(median(sandboxed) / median(fixTimes)).toFixed(2)}× without the sandbox) |`,
     `| verify a no-effect candidate (stops after the targeted run) | ${(median(uselessTimes) / 1000).toFixed(2)} s | ${(median(uselessTimes) / full).toFixed(2)}× |`,
     '',
     '| repository | tracked files | worktree add | worktree remove |',

@@ -11,11 +11,26 @@ import { startServer, tool, type ScriptedServer } from './server.js';
 const FIXTURE = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/python-env-app');
 const MODULE = 'shared/isolated_environment.py';
 const FIX = {
-  rationale: 'The global statement must come before any use of the name.',
-  rootCause: 'get_env() uses _env_instance before declaring it global.',
-  edits: [{ path: MODULE, oldText: '    if _env_instance is None:\n        global _env_instance\n', newText: '    global _env_instance\n    if _env_instance is None:\n' }],
-  commit: { type: 'fix', scope: 'env', subject: 'correct global declaration order in get_env() function' },
+  rationale: '"yes" is one of the spellings of true the tests expect.',
+  rootCause: 'get_bool() does not accept "yes" as true.',
+  edits: [{ path: MODULE, oldText: 'in ("1", "true", "on")', newText: 'in ("1", "true", "yes", "on")' }],
+  commit: { type: 'fix', scope: 'env', subject: 'accept yes as true in get_bool()' },
 };
+
+/**
+ * The Python service with a logic bug, which no deterministic provider can fix (the fixture's own
+ * declaration-order bug is theirs now): only the model has a candidate.
+ */
+function logicBugRepo(): string {
+  const repo = makeRepo(FIXTURE);
+  const file = path.join(repo, MODULE);
+  const text = readFileSync(file, 'utf8')
+    .replace('    if _env_instance is None:\n        global _env_instance\n', '    global _env_instance\n    if _env_instance is None:\n')
+    .replace('in ("1", "true", "yes", "on")', 'in ("1", "true", "on")');
+  writeFileSync(file, text);
+  sh(repo, 'git', ['commit', '-qam', 'a logic bug']);
+  return repo;
+}
 
 let server: ScriptedServer | undefined;
 const saved = { ...process.env };
@@ -45,9 +60,9 @@ describe('the loop builds the llm provider from policy and environment', () => {
   it('asks the model after the deterministic providers, commits its fix, and reports what it spent', async () => {
     server = await startServer([{ answer: [tool('propose_patch', FIX)] }]);
     useServer(server.url);
-    const { events, summary } = await runLoop(makeRepo(FIXTURE));
+    const { events, summary } = await runLoop(logicBugRepo());
     expect(summary.status).toBe('green');
-    expect(summary.commits.map((c) => [c.provider, c.message.split('\n')[0]])).toEqual([['llm', 'fix(env): correct global declaration order in get_env() function']]);
+    expect(summary.commits.map((c) => [c.provider, c.message.split('\n')[0]])).toEqual([['llm', 'fix(env): accept yes as true in get_bool()']]);
     expect(events.filter((e) => e.type === 'llm:usage')).toHaveLength(1);
     expect(summary.llm?.requests).toBe(1);
     const end = events.at(-1);
@@ -58,7 +73,7 @@ describe('the loop builds the llm provider from policy and environment', () => {
   it('never calls the model with --no-llm, even with a key', async () => {
     server = await startServer([{ answer: [tool('propose_patch', FIX)] }]);
     useServer(server.url);
-    const { summary } = await runLoop(makeRepo(FIXTURE), { disabled: true });
+    const { summary } = await runLoop(logicBugRepo(), { disabled: true });
     expect(server.requests).toHaveLength(0);
     expect(summary.stopReason).toBe('nothing-fixable');
   });
@@ -66,7 +81,7 @@ describe('the loop builds the llm provider from policy and environment', () => {
   it('stops the run cleanly with status error when the key is rejected (401)', async () => {
     server = await startServer([{ status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }]);
     useServer(server.url);
-    const { events, summary } = await runLoop(makeRepo(FIXTURE));
+    const { events, summary } = await runLoop(logicBugRepo());
     expect(summary.status).toBe('error');
     expect(summary.stopReason).toBe('fatal');
     expect(summary.error).toMatch(/401/);
@@ -77,7 +92,7 @@ describe('the loop builds the llm provider from policy and environment', () => {
   it('stops with stop reason "budget" before sending a request the token budget cannot cover', async () => {
     server = await startServer([{ answer: [tool('read_file', { path: MODULE })] }, { answer: [tool('propose_patch', FIX)] }]);
     useServer(server.url);
-    const repo = makeRepo(FIXTURE);
+    const repo = logicBugRepo();
     const policy = JSON.parse(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8'));
     writeFileSync(path.join(repo, 'loop.policy.json'), JSON.stringify({ ...policy, budget: { ...policy.budget, maxTokens: 50 } }));
     sh(repo, 'git', ['commit', '-qam', 'tight budget']);
