@@ -13,6 +13,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shuffled } from './random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPOS = process.env.PYBENCH_REPOS ?? '/work/scratch/python/repos';
@@ -121,24 +122,6 @@ function checkout(project: Project): string {
 function sitesOf(dir: string, project: Project): Site[] {
   const out = sh(dir, 'python3', [path.join(ROOT, 'bench/python-faults.py'), dir, ...project.files]);
   return [...(project.extra?.(dir) ?? []), ...out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Site)];
-}
-
-/** mulberry32: the same seed picks the same sites on every machine. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 /** The module's statements, each normalised: equal when only formatting or import order differs. */

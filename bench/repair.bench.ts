@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { forgetProject } from '../src/analysis/index.js';
 import { createLoop } from '../src/loop/index.js';
 import { FAULT_KINDS, sitesOf, type FaultKind, type Site } from './faults.js';
+import { mulberry32, shuffled } from './random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = path.join(ROOT, 'fixtures/bench');
@@ -72,26 +73,6 @@ function plainRun(dir: string): { ok: boolean; ms: number } {
   const started = performance.now();
   const result = spawnSync('sh', ['-c', policy.suites[0].command], { cwd: dir, stdio: 'ignore' });
   return { ok: result.status === 0, ms: performance.now() - started };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 function allSites(project: string, kind: FaultKind): Site[] {

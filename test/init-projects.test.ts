@@ -1,24 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectSuites, schemaRef } from '../src/init/index.js';
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-init-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { writeProject } from './helpers/git-repo.js';
 
 const pkg = (fields: object): string => JSON.stringify(fields);
 
 describe('workspaces', () => {
   it('pnpm -r test at the root: one suite per package that has tests, in its directory', () => {
     const { suites, notes } = detectSuites(
-      project({
+      writeProject({
         'package.json': pkg({ scripts: { test: 'pnpm -r test' } }),
         'pnpm-lock.yaml': '',
         'pnpm-workspace.yaml': 'packages:\n  - packages/*\n  - "!packages/legacy"\n',
@@ -45,23 +36,23 @@ describe('workspaces', () => {
   it('vitest projects at the root: one root suite, the packages\' own suites left out', () => {
     const packages = { 'packages/a/package.json': pkg({ name: 'a', scripts: { test: 'vitest run' } }), 'packages/b/vitest.config.ts': 'export default {}\n' };
     const withProjects = detectSuites(
-      project({ 'package.json': pkg({ scripts: { test: 'vitest run' }, workspaces: ['packages/*'] }), 'vitest.config.ts': 'export default { test: { projects: ["packages/*"] } }\n', ...packages }),
+      writeProject({ 'package.json': pkg({ scripts: { test: 'vitest run' }, workspaces: ['packages/*'] }), 'vitest.config.ts': 'export default { test: { projects: ["packages/*"] } }\n', ...packages }),
     );
     expect(withProjects.suites).toEqual([{ name: 'test', command: 'npm test', format: 'vitest', timeoutSec: 600 }]);
     expect(withProjects.notes.at(-1)).toBe("skipped the workspace packages' own suites: vitest.config.ts names the projects: the root vitest runs them all");
-    const workspaceFile = detectSuites(project({ 'package.json': pkg({ workspaces: ['packages/*'] }), 'vitest.workspace.ts': 'export default ["packages/*"]\n', ...packages }));
+    const workspaceFile = detectSuites(writeProject({ 'package.json': pkg({ workspaces: ['packages/*'] }), 'vitest.workspace.ts': 'export default ["packages/*"]\n', ...packages }));
     expect(workspaceFile.suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
   });
 
   it('jest projects at the root cover the packages; turbo and yarn workspaces foreach run them one by one', () => {
     const packages = { 'packages/a/package.json': pkg({ name: 'a', scripts: { test: 'jest' } }) };
-    const jest = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest' }, workspaces: ['packages/*'] }), 'jest.config.js': 'module.exports = { projects: ["<rootDir>/packages/*"] };\n', ...packages }));
+    const jest = detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: 'jest' }, workspaces: ['packages/*'] }), 'jest.config.js': 'module.exports = { projects: ["<rootDir>/packages/*"] };\n', ...packages }));
     expect(jest.suites).toEqual([{ name: 'test', command: 'npm test', format: 'jest', timeoutSec: 600 }]);
     expect(jest.notes.at(-1)).toBe("skipped the workspace packages' own suites: jest.config.js names the projects: the root jest runs them all");
-    const flag = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest --projects packages/a' }, workspaces: ['packages/*'] }), ...packages }));
+    const flag = detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: 'jest --projects packages/a' }, workspaces: ['packages/*'] }), ...packages }));
     expect(flag.notes.at(-1)).toBe("skipped the workspace packages' own suites: jest --projects in the root: it runs them all");
     for (const root of ['turbo run test', 'yarn workspaces foreach -A run test', 'lerna run test --stream', 'npm test --workspaces']) {
-      expect(detectSuites(project({ 'package.json': pkg({ scripts: { test: root }, workspaces: ['packages/*'] }), 'yarn.lock': '', ...packages })).suites).toEqual([
+      expect(detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: root }, workspaces: ['packages/*'] }), 'yarn.lock': '', ...packages })).suites).toEqual([
         { name: 'a', command: 'yarn test', format: 'jest', timeoutSec: 600, cwd: 'packages/a' },
       ]);
     }
@@ -70,7 +61,7 @@ describe('workspaces', () => {
   it('yarn workspaces without a root test script: each package with tests, run with yarn', () => {
     expect(
       detectSuites(
-        project({
+        writeProject({
           'package.json': pkg({ private: true, workspaces: { packages: ['libs/*'] } }),
           'yarn.lock': '',
           'libs/x/package.json': pkg({ name: 'x', scripts: { test: 'jest' } }),
@@ -88,31 +79,31 @@ describe('workspaces', () => {
 describe('pytest', () => {
   it('a src/ layout without pythonpath imports the checkout\'s code, with the project\'s own interpreter when it has one', () => {
     const { suites, notes } = detectSuites(
-      project({ 'pyproject.toml': '[project]\nname = "pkg"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', 'src/pkg/__init__.py': '', 'tests/test_a.py': 'def test_a(): pass\n' }),
+      writeProject({ 'pyproject.toml': '[project]\nname = "pkg"\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', 'src/pkg/__init__.py': '', 'tests/test_a.py': 'def test_a(): pass\n' }),
     );
     expect(suites).toEqual([{ name: 'test', command: 'PYTHONPATH=src python3 -m pytest', format: 'pytest', timeoutSec: 900 }]);
     expect(notes).toEqual([
       'suite "test": `PYTHONPATH=src python3 -m pytest` → pytest, from pyproject.toml [tool.pytest.ini_options]; python3 (no .venv/bin/python or venv/bin/python); src/ layout without pythonpath: the tests import src/ of this checkout',
     ]);
-    expect(detectSuites(project({ 'pyproject.toml': '[tool.pytest.ini_options]\npythonpath = ["src"]\n', 'src/pkg/__init__.py': '', '.venv/bin/python': '' })).suites).toEqual([
+    expect(detectSuites(writeProject({ 'pyproject.toml': '[tool.pytest.ini_options]\npythonpath = ["src"]\n', 'src/pkg/__init__.py': '', '.venv/bin/python': '' })).suites).toEqual([
       { name: 'test', command: '.venv/bin/python -m pytest', format: 'pytest', timeoutSec: 900 },
     ]);
   });
 
   it('found from pytest.ini, setup.cfg [tool:pytest], tox.ini [pytest], conftest.py or test files', () => {
-    const command = (files: Record<string, string>) => detectSuites(project(files)).suites.map((s) => s.command);
+    const command = (files: Record<string, string>) => detectSuites(writeProject(files)).suites.map((s) => s.command);
     expect(command({ 'pytest.ini': '[pytest]\npythonpath = src\n', 'src/mod.py': '' })).toEqual(['python3 -m pytest']);
     expect(command({ 'setup.cfg': '[metadata]\nname = x\n[tool:pytest]\naddopts = -q\n', 'venv/bin/python': '', 'src/mod.py': '' })).toEqual(['PYTHONPATH=src venv/bin/python -m pytest']);
     expect(command({ 'setup.cfg': '[metadata]\nname = x\n' })).toEqual([]);
     expect(command({ 'tox.ini': '[tox]\nenvlist = py3\n[pytest]\npythonpath = lib\n' })).toEqual(['python3 -m pytest']);
     expect(command({ 'conftest.py': '' })).toEqual(['python3 -m pytest']);
-    expect(detectSuites(project({ 'tests/test_env.py': 'def test_a(): pass\n' })).notes).toEqual([
+    expect(detectSuites(writeProject({ 'tests/test_env.py': 'def test_a(): pass\n' })).notes).toEqual([
       'suite "test": `python3 -m pytest` → pytest, from tests/test_*.py; python3 (no .venv/bin/python or venv/bin/python)',
     ]);
   });
 
   it('beside a JavaScript suite it is the suite "python"', () => {
-    expect(detectSuites(project({ 'package.json': '{"scripts":{"test":"node --test"}}', 'pyproject.toml': '[tool.pytest.ini_options]\n' })).suites).toEqual([
+    expect(detectSuites(writeProject({ 'package.json': '{"scripts":{"test":"node --test"}}', 'pyproject.toml': '[tool.pytest.ini_options]\n' })).suites).toEqual([
       { name: 'test', command: 'npm test', format: 'node-test', timeoutSec: 600 },
       { name: 'python', command: 'python3 -m pytest', format: 'pytest', timeoutSec: 900 },
     ]);
@@ -121,11 +112,11 @@ describe('pytest', () => {
 
 describe('$schema', () => {
   it('the copy installed in the project, else fixloop\'s own relative to the policy, never a path that does not exist', () => {
-    const installed = project({ 'node_modules/fixloop/docs/policy.schema.json': '{}' });
+    const installed = writeProject({ 'node_modules/fixloop/docs/policy.schema.json': '{}' });
     expect(schemaRef(installed)).toBe('./node_modules/fixloop/docs/policy.schema.json');
-    const elsewhere = project({ 'tools/fixloop/docs/policy.schema.json': '{}' });
+    const elsewhere = writeProject({ 'tools/fixloop/docs/policy.schema.json': '{}' });
     expect(schemaRef(elsewhere, path.join(elsewhere, 'tools/fixloop/docs/policy.schema.json'))).toBe('./tools/fixloop/docs/policy.schema.json');
-    const outside = project({});
+    const outside = writeProject({});
     expect(schemaRef(path.join(outside, 'app'), path.join(outside, 'fixloop/docs/policy.schema.json'))).toBeUndefined();
     writeFileSync(path.join(outside, 'schema.json'), '{}');
     expect(schemaRef(path.join(outside, 'app'), path.join(outside, 'schema.json'))).toBe('../schema.json');

@@ -1,25 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectPackageManager, detectSuites, InitError, initPolicy, schemaRef } from '../src/init/index.js';
 import { loadPolicy } from '../src/policy/index.js';
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-init-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { writeProject } from './helpers/git-repo.js';
 
 const pkg = (fields: object): string => JSON.stringify(fields);
-const suitesOf = (files: Record<string, string>) => detectSuites(project(files)).suites;
+const suitesOf = (files: Record<string, string>) => detectSuites(writeProject(files)).suites;
 
 describe('fixloop init', () => {
   it('finds one suite per test script that runs a runner, says where each came from, and writes a policy that loads', () => {
-    const dir = project({
+    const dir = writeProject({
       'package.json': pkg({ scripts: { test: 'vitest', 'test:e2e': 'jest --config e2e.config.js', build: 'tsc', 'test:lint': 'eslint .' } }),
       'package-lock.json': '{}',
     });
@@ -48,7 +39,7 @@ describe('fixloop init', () => {
   });
 
   it('refuses to replace a policy without --force, and says what to do when nothing is found', () => {
-    const dir = project({ 'loop.policy.json': '{"suites":[]}', 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' });
+    const dir = writeProject({ 'loop.policy.json': '{"suites":[]}', 'package.json': '{"scripts":{"test":"echo \\"Error: no test specified\\" && exit 1"}}' });
     expect(() => initPolicy(dir)).toThrow(new InitError(`${path.join(dir, 'loop.policy.json')} already exists; pass --force to replace it, or --check to try it.`));
     expect(readFileSync(path.join(dir, 'loop.policy.json'), 'utf8')).toBe('{"suites":[]}');
     expect(() => initPolicy(dir, { force: true })).toThrow(/^No test runner found in .*Write loop\.policy\.json by hand/);
@@ -57,7 +48,7 @@ describe('fixloop init', () => {
 
 describe('package manager', () => {
   it('comes from the lockfile, and the packageManager field wins over it', () => {
-    const of = (files: Record<string, string>) => detectPackageManager(project({ 'package.json': '{}', ...files }));
+    const of = (files: Record<string, string>) => detectPackageManager(writeProject({ 'package.json': '{}', ...files }));
     expect(of({ 'package-lock.json': '{}' })).toEqual({ name: 'npm', from: 'package-lock.json' });
     expect(of({ 'npm-shrinkwrap.json': '{}' })).toEqual({ name: 'npm', from: 'npm-shrinkwrap.json' });
     expect(of({ 'pnpm-lock.yaml': '' })).toEqual({ name: 'pnpm', from: 'pnpm-lock.yaml' });
@@ -102,7 +93,7 @@ describe('scripts split with a shell parser', () => {
     // `npm test` runs the hook itself; Yarn 2+ runs no hooks.
     expect(suitesOf({ 'package.json': pkg({ scripts: { ...scripts, test: 'jest' } }) })).toEqual([{ name: 'test', command: 'npm test', format: 'jest', timeoutSec: 600 }]);
     expect(suitesOf({ 'package.json': pkg({ scripts, packageManager: 'yarn@4.5.0' }) })[0].setup).toEqual(['yarn tsc -p test']);
-    const lint = detectSuites(project({ 'package.json': pkg({ scripts: { ...scripts, pretest: 'eslint . && tsc --noEmit' } }) }));
+    const lint = detectSuites(writeProject({ 'package.json': pkg({ scripts: { ...scripts, pretest: 'eslint . && tsc --noEmit' } }) }));
     expect(lint.suites[0].setup).toEqual(['npx tsc -p test']);
     expect(lint.notes.at(-1)).toBe('skipped package.json script "pretest": "eslint . && tsc --noEmit": eslint checks the code, tsc --noEmit only type-checks, the tests do not need it');
   });
@@ -111,7 +102,7 @@ describe('scripts split with a shell parser', () => {
     expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'cross-env NODE_ENV=test jest' } }), 'yarn.lock': '' })).toEqual([
       { name: 'test', command: 'yarn test', format: 'jest', timeoutSec: 600 },
     ]);
-    const { suites, notes } = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'npm run test:unit', 'test:unit': 'vitest', 'test:watch': 'vitest watch' } }) }));
+    const { suites, notes } = detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: 'npm run test:unit', 'test:unit': 'vitest', 'test:watch': 'vitest watch' } }) }));
     expect(suites).toEqual([{ name: 'test', command: 'npm run test:unit', format: 'vitest', timeoutSec: 600 }]);
     expect(notes.slice(1)).toEqual([
       'suite "test": `npm run test:unit` → vitest, from package.json script "test": "npm run test:unit" (via script "test:unit")',
@@ -122,7 +113,7 @@ describe('scripts split with a shell parser', () => {
 
   it('leaves out lint and type checks before the runner and commands after it, and says so', () => {
     const { suites, notes } = detectSuites(
-      project({
+      writeProject({
         'package.json': pkg({
           scripts: { lint: 'eslint .', test: 'npm run lint && pnpm test:types && tsc --noEmit && pnpm build && vitest run && eslint docs', build: 'vite build', 'test:types': 'tsgo --noEmit' },
         }),
@@ -145,7 +136,7 @@ describe('scripts split with a shell parser', () => {
     ]);
     // vercel/ms: each runner runs as its own script, so jest's flags reach it.
     const { suites, notes } = detectSuites(
-      project({
+      writeProject({
         'package.json': pkg({ scripts: { test: 'pnpm run test:nodejs && pnpm run test:edge', 'test:nodejs': 'jest --env node', 'test:edge': 'jest --env @edge-runtime/jest-environment' } }),
         'pnpm-lock.yaml': '',
       }),
@@ -167,7 +158,7 @@ describe('scripts split with a shell parser', () => {
       'test:typescript': 'tsd',
       build: 'node build.js',
     };
-    const { suites } = detectSuites(project({ 'package.json': pkg({ scripts }), 'package-lock.json': '{}' }));
+    const { suites } = detectSuites(writeProject({ 'package.json': pkg({ scripts }), 'package-lock.json': '{}' }));
     expect(suites).toEqual([
       { name: 'unit', command: 'npm run test:unit', format: 'exit-code', timeoutSec: 600 },
       { name: 'typescript', command: 'npm run test:typescript', format: 'exit-code', timeoutSec: 600 },
@@ -176,7 +167,7 @@ describe('scripts split with a shell parser', () => {
   });
 
   it('a script a parser cannot split safely is kept whole: judged by exit code when it is `test`, else left out', () => {
-    const { suites, notes } = detectSuites(project({ 'package.json': pkg({ scripts: { test: 'jest --ci || true', 'test:env': 'jest --config $CONFIG' } }) }));
+    const { suites, notes } = detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: 'jest --ci || true', 'test:env': 'jest --config $CONFIG' } }) }));
     expect(suites).toEqual([{ name: 'test', command: 'npm test', format: 'exit-code', timeoutSec: 600 }]);
     expect(notes.slice(1)).toEqual([
       'suite "test": `npm test` → exit-code, from package.json script "test": "jest --ci || true", kept whole: script "test" (jest --ci || true): it uses the shell operator "||"; judged by exit code',
@@ -186,7 +177,7 @@ describe('scripts split with a shell parser', () => {
 
   it('no duplicate suites: the same runner and tests under two scripts, or a script next to its config', () => {
     const { suites, notes } = detectSuites(
-      project({
+      writeProject({
         'package.json': pkg({
           scripts: {
             test: 'vitest run',

@@ -7,6 +7,7 @@ import { FAULT_KINDS, sitesOf, type FaultKind } from '../faults.js';
 import { PY_FAULT_KINDS, pySitesOf } from './py-faults.js';
 import { checkoutOf, envOf, exec, resetCheckout, type Entry, type Exec } from './setup.js';
 import { readSummary, type RunnerTotals } from './summary.js';
+import { mulberry32, shuffled } from '../random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXLOOP = `node "${path.join(ROOT, 'bin/fixloop.js')}"`;
@@ -119,26 +120,6 @@ export async function fixloopRun(entry: Entry): Promise<LoopRun> {
 export function totalsEqual(fixloop: Totals | undefined, runner: RunnerTotals | undefined): boolean | undefined {
   if (!fixloop || !runner) return undefined;
   return fixloop.tests === runner.tests && fixloop.passed === runner.passed && fixloop.failed === runner.failed && fixloop.skipped === runner.skipped;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 async function sourceFiles(entry: Entry): Promise<string[]> {

@@ -51,3 +51,13 @@ export function demoRepo(): string {
     writeFileSync(path.join(dir, 'loop.policy.json'), JSON.stringify({ suites: [{ name: 'all', command: 'npx vitest run', timeoutSec: 120 }] })),
   );
 }
+
+/** A temporary directory (not a git repository) holding `files`, folders made as needed. */
+export function writeProject(files: Record<string, string>, prefix = 'fixloop-project-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}

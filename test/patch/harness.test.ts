@@ -1,22 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Patch } from '../../src/model.js';
 import { guardPatch } from '../../src/patch/index.js';
 import { setupFilesOf } from '../../src/patch/harness.js';
 import { parsePolicy } from '../../src/policy/index.js';
+import { writeProject } from '../helpers/git-repo.js';
 
 const edit = (file: string, before: string | null, after: string | null): Patch => ({ changes: [{ path: file, before, after }] });
-
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'fixloop-harness-'));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return root;
-}
 
 describe('guardPatch: every configuration the test runner reads is the harness', () => {
   it.each([
@@ -56,7 +46,7 @@ describe('guardPatch: every configuration the test runner reads is the harness',
   });
 
   it('rejects the setup files a vitest, jest or mocha configuration names, and allows other source', () => {
-    const root = repo({
+    const root = writeProject({
       'vitest.config.ts': "export default { test: { setupFiles: ['./test-setup/env.ts'], globalSetup: 'scripts/global.ts' } };\n",
       'test-setup/env.ts': 'export {};\n',
       'scripts/global.ts': 'export default () => {};\n',
