@@ -29,7 +29,7 @@ function cells(row: string): number[] {
 }
 
 describe('report totals reconcile with the runner\'s own totals', () => {
-  it.each(cases('vitest'))('vitest %s: JSON counters, and "Failed Suites N" for files that did not load', (name) => {
+  it.each(cases('vitest', 'report.json'))('vitest %s: JSON counters, and "Failed Suites N" for files that did not load', (name) => {
     const json = JSON.parse(readCapture('vitest', name, 'report.json'));
     const output = readCapture('vitest', name, 'output.txt');
     const { json: t, row } = reported(parseVitestReport(json, { suite: 'unit', cwd: ROOT, defaultOutput: output }));
@@ -66,7 +66,7 @@ describe('report totals reconcile with the runner\'s own totals', () => {
     expect(cells(row)).toEqual([t.passed, t.failed, t.skipped, t.loadErrors]);
   });
 
-  it.each(cases('node-test'))('node:test %s: the "ℹ" summary; node counts a file that did not load as one failed test', (name) => {
+  it.each(cases('node-test', 'output.txt'))('node:test %s: the "ℹ" summary; node counts a file that did not load as one failed test', (name) => {
     const output = readCapture('node-test', name, 'output.txt');
     const n = (word: string) => Number(new RegExp(`^ℹ ${word} (\\d+)$`, 'm').exec(output)?.[1]);
     const { json: t } = reported(parseNodeTestReport(readCapture('node-test', name, 'report.ndjson'), 'unit', CTX));
