@@ -137,7 +137,24 @@ function oneLine(text: string): string {
   return `fixloop: ${first.replace(/^error: /, '')}${hint ? ` (${hint.charAt(0).toLowerCase()}${hint.slice(1)})` : ''}`;
 }
 
+/**
+ * `fixloop help run | head -3`: the reader has gone, and what is left to say has no one to read it.
+ * Every command stops writing quietly instead of dying on an unhandled 'error' event with a stack;
+ * `run` adds its own handler that also stops the loop (exit 141).
+ */
+function quietOnClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners('error').includes(ignoreEpipe)) continue;
+    stream.on('error', ignoreEpipe);
+  }
+}
+
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedOutput();
   let code: number = EXIT.usage;
   const program = buildProgram((c) => (code = c));
   if (argv.length === 0) {

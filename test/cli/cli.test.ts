@@ -94,6 +94,17 @@ describe('fixloop run', () => {
     expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
   });
 
+  it.each([['help', 'run'], ['--help'], ['--version']])('`fixloop %s` into a closed pipe ends quietly, without a stack', async (...args) => {
+    const repo = demoRepo();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('exits 2 outside a git repository', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-cli-'));
     const { code, stderr } = await fixloop(dir, ['run']);
