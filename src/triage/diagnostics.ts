@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Failure, FailureKind, SourceLocation } from '../model.js';
 import { isRepoFile, pickLocation, stripAnsi, toRepoPath, type PathContext } from '../runners/error-text.js';
-import { pythonFrames } from '../runners/python-text.js';
+import { pythonFrames } from '../runners/pytest/text.js';
 import { classifyFailure } from './classify.js';
 
 export interface TsDiagnostic {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SuiteRun, TestRun } from '../../src/model.js';
 import { countTotals } from '../../src/runners/results.js';
-import { parseVitestReport } from '../../src/runners/vitest-parse.js';
+import { parseVitestReport } from '../../src/runners/vitest/parse.js';
 
 export const CAPTURES = fileURLToPath(new URL('../../fixtures/vitest/', import.meta.url));
 export const ROOT = '/repo';

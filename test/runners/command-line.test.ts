@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/runners/auto.js';
 import { npmScript, npmSeparator, withTestPaths } from '../../src/runners/command-line.js';
-import { vitestCommand } from '../../src/runners/vitest.js';
-import { jestCommand } from '../../src/runners/jest.js';
-import { pytestCommand } from '../../src/runners/junit.js';
-import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test.js';
+import { vitestCommand } from '../../src/runners/vitest/adapter.js';
+import { jestCommand } from '../../src/runners/jest/adapter.js';
+import { pytestCommand } from '../../src/runners/junit/adapter.js';
+import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fixloop-cmd-'));
 mkdirSync(path.join(dir, 'test'));
@@ -40,7 +40,7 @@ describe('runner commands', () => {
 
   it('node --test: the reporter right after node, spec output kept, npm scripts run directly', () => {
     const reporter = nodeTestReporterPath();
-    expect(reporter.endsWith('/src/runners/node-test-reporter.mjs')).toBe(true);
+    expect(reporter.endsWith('/src/runners/node-test/reporter.mjs')).toBe(true);
     expect(nodeTestCommand('npm test', '/t/r', ['test/a.test.js'], dir)).toEqual({
       run: `node --test-reporter=${reporter} --test-reporter-destination=/t/r --test-reporter=spec --test-reporter-destination=stdout --test test/a.test.js`,
       warnings: [],

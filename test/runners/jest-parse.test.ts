@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJestReport } from '../../src/runners/jest-parse.js';
+import { parseJestReport } from '../../src/runners/jest/parse.js';
 import { countTotals } from '../../src/runners/results.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 

@@ -1,8 +1,8 @@
 // jest 27 and 29 beside the project's own 30: the same flags, and their real reports
 // (fixtures/jest/versions/<version>/<case>, captured by capture-versions.sh) read as jest 30's.
 import { describe, expect, it } from 'vitest';
-import { jestWarnings } from '../../src/runners/jest.js';
-import { parseJestReport } from '../../src/runners/jest-parse.js';
+import { jestWarnings } from '../../src/runners/jest/adapter.js';
+import { parseJestReport } from '../../src/runners/jest/parse.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 
 const parse = (dir: string) => parseJestReport(JSON.parse(readCapture('jest', dir, 'report.json')), 'unit', CTX);

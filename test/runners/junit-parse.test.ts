@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJunitXml } from '../../src/runners/junit-parse.js';
+import { parseJunitXml } from '../../src/runners/junit/parse.js';
 import { countTotals } from '../../src/runners/results.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { clearVersionCache, mochaCommand, runSuites } from '../../src/runners/index.js';
-import { mochaLoadFailures } from '../../src/runners/junit-output.js';
-import { parseJunitXml } from '../../src/runners/junit-parse.js';
+import { mochaLoadFailures } from '../../src/runners/junit/output.js';
+import { parseJunitXml } from '../../src/runners/junit/parse.js';
 import { brief, CTX, FIXTURES, readCapture } from './runner-captures.js';
 
 const dirs: string[] = [];

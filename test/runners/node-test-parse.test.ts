@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNodeTestReport } from '../../src/runners/node-test-parse.js';
+import { parseNodeTestReport } from '../../src/runners/node-test/parse.js';
 import { countTotals } from '../../src/runners/results.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 

@@ -2,8 +2,8 @@
 // flags each is given, and fixloop's reporter output of each (fixloop/node-test/versions/node-<v>,
 // captured by capture-versions.sh) read as node 20's is.
 import { describe, expect, it } from 'vitest';
-import { parseNodeTestReport } from '../../src/runners/node-test-parse.js';
-import { nodeBinary, nodeTestCommand, nodeTestFeatures, nodeTestReporterPath } from '../../src/runners/node-test.js';
+import { parseNodeTestReport } from '../../src/runners/node-test/parse.js';
+import { nodeBinary, nodeTestCommand, nodeTestFeatures, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 
 const v = (version: string) => ({ version, major: Number(version.split('.')[0]), minor: Number(version.split('.')[1]), from: 'test' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVitestReport } from '../../src/runners/vitest-parse.js';
+import { parseVitestReport } from '../../src/runners/vitest/parse.js';
 import { capture, parseCapture, ROOT } from './captures.js';
 
 const brief = (name: string, withOutput = true) => {

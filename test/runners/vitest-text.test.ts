@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDefaultOutput } from '../../src/runners/vitest-text.js';
+import { parseDefaultOutput } from '../../src/runners/vitest/text.js';
 import { capture } from './captures.js';
 
 describe('parseDefaultOutput', () => {

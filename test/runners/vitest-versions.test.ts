@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { vitestCommand, vitestFeatures } from '../../src/runners/vitest.js';
-import { parseVitestReport } from '../../src/runners/vitest-parse.js';
+import { vitestCommand, vitestFeatures } from '../../src/runners/vitest/adapter.js';
+import { parseVitestReport } from '../../src/runners/vitest/parse.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/vitest/', import.meta.url));
 const v = (version: string) => ({ version, major: Number(version.split('.')[0]), minor: Number(version.split('.')[1]), from: 'test' });

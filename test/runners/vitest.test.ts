@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteConfig } from '../../src/policy/schema.js';
-import { VitestAdapter, vitestCommand } from '../../src/runners/vitest.js';
+import { VitestAdapter, vitestCommand } from '../../src/runners/vitest/adapter.js';
 import { isAlive, tmpProject } from './projects.js';
 
 const adapter = new VitestAdapter();

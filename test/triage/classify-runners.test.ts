@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureKind, LoadFailure, TestCase } from '../../src/model.js';
-import { parseJestReport } from '../../src/runners/jest-parse.js';
-import { parseJunitXml } from '../../src/runners/junit-parse.js';
-import { parseNodeTestReport } from '../../src/runners/node-test-parse.js';
-import { outputLoadFailures } from '../../src/runners/junit-output.js';
+import { parseJestReport } from '../../src/runners/jest/parse.js';
+import { parseJunitXml } from '../../src/runners/junit/parse.js';
+import { parseNodeTestReport } from '../../src/runners/node-test/parse.js';
+import { outputLoadFailures } from '../../src/runners/junit/output.js';
 import { classifyFailure } from '../../src/triage/classify.js';
 import { CTX, readCapture } from '../runners/runner-captures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Failure, TestRun } from '../../src/model.js';
-import { parseJestReport } from '../../src/runners/jest-parse.js';
+import { parseJestReport } from '../../src/runners/jest/parse.js';
 import { settleResults } from '../../src/runners/settle.js';
 import { countTotals } from '../../src/test-run.js';
 import { failureKind, locateInMessage, tsDiagnostics } from '../../src/triage/diagnostics.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Candidate, Problem, SourceLocation } from '../../model.js';
-import { pythonFrames } from '../../runners/python-text.js';
+import { pythonFrames } from '../../runners/pytest/text.js';
 import { candidateIdOf, contentKey, fixCandidate, protectedBy, triedIds } from '../candidate.js';
 import type { PatchProvider, ProposeContext, ProviderSummary } from '../types.js';
 import { PythonHelper, PythonUnavailableError } from './client.js';

@@ -1,15 +1,15 @@
 // Suites read from JUnit XML: any runner that writes it to a file the policy names (`junitFile`),
 // and pytest, which fixloop asks for an xunit1 file of its own.
 import path from 'node:path';
-import type { SuiteRun } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { npmScript, npmSeparator, shellQuote, withTestPaths } from './command-line.js';
-import { outputLoadFailures } from './junit-output.js';
-import { parseJunitXml } from './junit-parse.js';
-import { runWithReport, WHOLE_SUITE_WARNING, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { MAX_SELECTED, noRetryWarning } from './select.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
-import { atLeast, commandVersion, named, type RunnerVersion } from './version.js';
+import type { SuiteRun } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { npmScript, npmSeparator, shellQuote, withTestPaths } from '../command-line.js';
+import { outputLoadFailures } from './output.js';
+import { parseJunitXml } from './parse.js';
+import { runWithReport, WHOLE_SUITE_WARNING, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
+import { MAX_SELECTED, noRetryWarning } from '../select.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
+import { atLeast, commandVersion, named, type RunnerVersion } from '../version.js';
 
 export class JunitAdapter implements TestRunnerAdapter {
   readonly format = 'junit';

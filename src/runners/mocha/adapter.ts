@@ -1,17 +1,17 @@
 // Runs a mocha suite with its built-in `xunit` reporter writing to a file, and reads it with the
 // JUnit reader; a test file that fails to load stops mocha before it writes the report, and its
-// output names the file (junit-output.ts).
+// output names the file (junit/output.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SuiteRun } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { npmScript, npmSeparator, shellQuote, simpleWords, withTestPaths } from './command-line.js';
-import { mochaLoadFailures } from './junit-output.js';
-import { parseJunitXml } from './junit-parse.js';
-import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { exactNames, spacedName } from './select.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
-import { atLeast, named, packageVersion, type RunnerVersion } from './version.js';
+import type { SuiteRun } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { npmScript, npmSeparator, shellQuote, simpleWords, withTestPaths } from '../command-line.js';
+import { mochaLoadFailures } from '../junit/output.js';
+import { parseJunitXml } from '../junit/parse.js';
+import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
+import { exactNames, spacedName } from '../select.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
+import { atLeast, named, packageVersion, type RunnerVersion } from '../version.js';
 
 const isMocha = (word: string): boolean => /(^|\/)_?mocha(\.js)?$/.test(word);
 

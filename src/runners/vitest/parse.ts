@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../model.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../../model.js';
 import {
   errorNameOf,
   framesOf,
@@ -13,10 +13,10 @@ import {
   stripAnsi,
   toRepoPath,
   type PathContext,
-} from './error-text.js';
-import { STATUS, TestFileSchema, type Assertion } from './jest-format.js';
-import { testId } from './results.js';
-import { parseDefaultOutput, type ReporterBlock } from './vitest-text.js';
+} from '../error-text.js';
+import { STATUS, TestFileSchema, type Assertion } from '../jest/format.js';
+import { testId } from '../results.js';
+import { parseDefaultOutput, type ReporterBlock } from './text.js';
 
 export interface VitestParseOptions {
   suite: string;

@@ -3,7 +3,7 @@
 // no report written), and Go packages that do not compile (gotestsum writes the other packages'
 // tests and only counts the broken ones in `errors`). Each reader recognises its runner's own
 // markers and nothing else: arbitrary output never becomes a load failure.
-import type { Failure, LoadFailure, SourceLocation } from '../model.js';
+import type { Failure, LoadFailure, SourceLocation } from '../../model.js';
 import {
   errorNameOf,
   framesOf,
@@ -15,7 +15,7 @@ import {
   stripAnsi,
   toRepoPath,
   type PathContext,
-} from './error-text.js';
+} from '../error-text.js';
 
 /** Every load failure the output of a JUnit-writing command shows, by the runners this knows. */
 export function outputLoadFailures(output: string, ctx: PathContext, suite: string): LoadFailure[] {

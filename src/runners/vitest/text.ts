@@ -1,7 +1,7 @@
 // The vitest default reporter's failure sections. The JSON report leaves out what this text
 // has: the error class and source location of files that failed to load, the real message of
 // timed-out tests (the JSON holds "Error: STACK_TRACE_ERROR"), and errors thrown by hooks.
-import { stripAnsi } from './error-text.js';
+import { stripAnsi } from '../error-text.js';
 
 export interface ReporterBlock {
   /** The section the block was printed in: files and describe blocks, or single tests. */

@@ -1,10 +1,10 @@
-// Reads what node-test-reporter.mjs wrote during a `node --test` run: one JSON object per line.
+// Reads what reporter.mjs wrote during a `node --test` run: one JSON object per line.
 // A file that fails to load shows up as a failing wrapper named by the file, with "test failed"
 // only; the error itself is what the file's process printed on stderr.
 import { z } from 'zod';
-import type { Failure, LoadFailure, TestCase } from '../model.js';
-import { errorNameOf, framesOf, fromErrorLine, headline, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from './error-text.js';
-import { testId } from './results.js';
+import type { Failure, LoadFailure, TestCase } from '../../model.js';
+import { errorNameOf, framesOf, fromErrorLine, headline, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from '../error-text.js';
+import { testId } from '../results.js';
 
 export interface NodeTestResults {
   tests: TestCase[];

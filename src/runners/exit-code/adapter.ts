@@ -1,13 +1,13 @@
 // A suite judged by its command's exit code alone: one synthetic test named after the suite,
 // failing with the end of the output when the command exits non-zero.
-import type { Failure, SuiteRun, TestCase } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { blockerFor, isCommandNotFound, lastLines } from './blocker.js';
-import { errorNameOf, framesOf, fromErrorLine, headline, pickLocation, relativizeText, stripAnsi } from './error-text.js';
-import { runCommand } from './process.js';
-import { emptyRun, relativeFiles, suiteDirs, WHOLE_SUITE_WARNING } from './report-run.js';
-import { countTotals, testId } from './results.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
+import type { Failure, SuiteRun, TestCase } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { blockerFor, isCommandNotFound, lastLines } from '../blocker.js';
+import { errorNameOf, framesOf, fromErrorLine, headline, pickLocation, relativizeText, stripAnsi } from '../error-text.js';
+import { runCommand } from '../process.js';
+import { emptyRun, relativeFiles, suiteDirs, WHOLE_SUITE_WARNING } from '../report-run.js';
+import { countTotals, testId } from '../results.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
 
 const FAILURE_LINES = 40;
 

@@ -1,12 +1,12 @@
 // Runs a jest suite with its JSON report (`--json --outputFile`) and reads it.
-import type { SuiteRun } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { npmSeparator, shellQuote, withTestPaths } from './command-line.js';
-import { parseJestReport } from './jest-parse.js';
-import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { exactNames, noRetryWarning, spacedName } from './select.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
-import { atLeast, named, packageVersion, type RunnerVersion } from './version.js';
+import type { SuiteRun } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { npmSeparator, shellQuote, withTestPaths } from '../command-line.js';
+import { parseJestReport } from './parse.js';
+import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
+import { exactNames, noRetryWarning, spacedName } from '../select.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
+import { atLeast, named, packageVersion, type RunnerVersion } from '../version.js';
 
 const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
 

@@ -3,10 +3,10 @@
 // comes from the testcase's (or its suite's) `file` attribute when the writer gives one, else from
 // its classname (gotestsum's: the Go package).
 import { XMLParser } from 'fast-xml-parser';
-import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../model.js';
-import { errorNameOf, framesOf, fromErrorLine, headline, isRepoFile, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from './error-text.js';
-import { pythonError, pythonFrames } from './python-text.js';
-import { testId } from './results.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../../model.js';
+import { errorNameOf, framesOf, fromErrorLine, headline, isRepoFile, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from '../error-text.js';
+import { pythonError, pythonFrames } from '../pytest/text.js';
+import { testId } from '../results.js';
 
 export interface JunitResults {
   tests: TestCase[];

@@ -1,19 +1,19 @@
-// Runs node's built-in test runner with fixloop's reporter (node-test-reporter.mjs) writing to a
+// Runs node's built-in test runner with fixloop's reporter (reporter.mjs) writing to a
 // file, next to whatever reporter the command already prints with.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SuiteRun } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { npmScript, shellQuote, simpleWords, withTestPaths } from './command-line.js';
-import { parseNodeTestReport } from './node-test-parse.js';
-import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { exactNames, leafName, noRetryWarning } from './select.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
-import { atLeast, commandVersion, named, type RunnerVersion } from './version.js';
+import type { SuiteRun } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { npmScript, shellQuote, simpleWords, withTestPaths } from '../command-line.js';
+import { parseNodeTestReport } from './parse.js';
+import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
+import { exactNames, leafName, noRetryWarning } from '../select.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
+import { atLeast, commandVersion, named, type RunnerVersion } from '../version.js';
 
 /** The reporter next to this module, or in src/ when this module runs from a build in dist/. */
 export function nodeTestReporterPath(): string {
-  const candidates = ['./node-test-reporter.mjs', '../../src/runners/node-test-reporter.mjs'].map((rel) =>
+  const candidates = ['./reporter.mjs', '../../../src/runners/node-test/reporter.mjs'].map((rel) =>
     fileURLToPath(new URL(rel, import.meta.url)),
   );
   return candidates.find((file) => existsSync(file)) ?? candidates[0];

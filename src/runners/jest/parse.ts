@@ -1,7 +1,7 @@
 // Reads jest's JSON report (`--json --outputFile`) into the shared model. Unlike vitest's, the
 // report holds everything: a file that fails to load has its full printed error in `message`.
 import { z } from 'zod';
-import type { Failure, LoadFailure, SourceLocation, TestCase } from '../model.js';
+import type { Failure, LoadFailure, SourceLocation, TestCase } from '../../model.js';
 import {
   dedent,
   errorNameOf,
@@ -13,9 +13,9 @@ import {
   stripAnsi,
   toRepoPath,
   type PathContext,
-} from './error-text.js';
-import { STATUS, TestFileSchema } from './jest-format.js';
-import { testId } from './results.js';
+} from '../error-text.js';
+import { STATUS, TestFileSchema } from './format.js';
+import { testId } from '../results.js';
 
 export interface JestResults {
   tests: TestCase[];

@@ -1,7 +1,7 @@
 // Reading pytest's failure text: the traceback's frames ("src/env.py:1: in <module>", and
 // CPython's 'File "/abs/src/x.py", line 4' for syntax errors) and its "E   " error lines.
-import type { SourceLocation } from '../model.js';
-import { isRepoFile, toRepoPath, type PathContext } from './error-text.js';
+import type { SourceLocation } from '../../model.js';
+import { isRepoFile, toRepoPath, type PathContext } from '../error-text.js';
 
 const SHORT_FRAME = /^(\S+\.py):(\d+): /;
 const CPYTHON_FRAME = /File "([^"]+\.py)", line (\d+)/;

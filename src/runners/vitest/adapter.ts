@@ -1,15 +1,15 @@
 // Runs a vitest suite with the JSON reporter (for the results) next to the default reporter (for
-// what JSON leaves out, see vitest-text.ts).
-import type { SuiteRun } from '../model.js';
-import type { SuiteConfig } from '../policy/schema.js';
-import { npmSeparator, shellQuote } from './command-line.js';
-import { runWithReport, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
-import { exactNames, spacedName } from './select.js';
-import type { RunOptions, TestRunnerAdapter } from './types.js';
-import { atLeast, named, packageVersion, type RunnerVersion } from './version.js';
-import { parseVitestReport } from './vitest-parse.js';
+// what JSON leaves out, see text.ts).
+import type { SuiteRun } from '../../model.js';
+import type { SuiteConfig } from '../../policy/schema.js';
+import { npmSeparator, shellQuote } from '../command-line.js';
+import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
+import { exactNames, spacedName } from '../select.js';
+import type { RunOptions, TestRunnerAdapter } from '../types.js';
+import { atLeast, named, packageVersion, type RunnerVersion } from '../version.js';
+import { parseVitestReport } from './parse.js';
 
-export { shellQuote } from './command-line.js';
+export { shellQuote } from '../command-line.js';
 
 /** What a vitest version can be asked for; `warnings` say what it cannot, once per run. */
 export interface VitestFeatures {

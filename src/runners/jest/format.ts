@@ -1,7 +1,7 @@
 // The JSON report format jest defined and vitest's JSON reporter follows: one schema and one
 // status mapping for both parsers.
 import { z } from 'zod';
-import type { TestStatus } from '../model.js';
+import type { TestStatus } from '../../model.js';
 
 export const AssertionSchema = z.object({
   ancestorTitles: z.array(z.string()),
