@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseJunitXml } from '../src/runners/junit-parse.js';
-import { parseVitestReport } from '../src/runners/vitest-parse.js';
+import { parseJunitXml } from '../src/runners/junit/parse.js';
+import { parseVitestReport } from '../src/runners/vitest/parse.js';
 
 const TESTS = 20_000;
 const FILES = 400;
