@@ -6,7 +6,7 @@ describe('the SDK entry point', () => {
     expect(Object.keys(sdk).sort()).toEqual(
       [
         'BudgetExhaustedError', 'CodefixProvider', 'DEFAULT_PROTECT', 'IterationReportSchema', 'LlmProvider', 'LoopError', 'PolicyError',
-        'PolicySchema', 'ProviderFatalError', 'RepoError', 'RulesProvider', 'StopRequested', 'SyntaxProvider', 'VitestAdapter', 'discoverTests', 'listRuns', 'llmProviderFromPolicy', 'runStatus',
+        'PolicySchema', 'ProviderFatalError', 'RepoError', 'RunnerRegistryError', 'knownFormats', 'registerRunner', 'RulesProvider', 'StopRequested', 'SyntaxProvider', 'VitestAdapter', 'discoverTests', 'listRuns', 'llmProviderFromPolicy', 'runStatus',
         'writeRunSummary',
         'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders',
         'groupProblems', 'guardPatch', 'iterationJson', 'loadPolicy', 'parsePolicy', 'patchDiff', 'policyJsonSchema',

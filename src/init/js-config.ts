@@ -2,10 +2,9 @@
 // that runs them: vitest, jest and mocha configs, and whether one runner covers several projects.
 import path from 'node:path';
 import { findFile, readText, type Json } from './files.js';
-import type { RunnerFormat } from './scripts.js';
 
 export interface ConfiguredRunner {
-  format: Extract<RunnerFormat, 'vitest' | 'jest' | 'mocha'>;
+  format: 'vitest' | 'jest' | 'mocha';
   /** The file (or package.json key) that configures it. */
   from: string;
   /** The runner runs several projects from here (vitest projects/workspace, jest projects). */

@@ -4,10 +4,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'shell-quote';
+import '../runners/builtin.js';
 import { scriptCall, shellQuote } from '../runners/command-line.js';
+import { registeredRunners } from '../runners/registry.js';
 import { execPrefix, type PackageManager } from './package-manager.js';
 
-export type RunnerFormat = 'vitest' | 'jest' | 'mocha' | 'node-test' | 'pytest';
+/** A registered runner's format: 'vitest' | 'jest' | 'mocha' | 'node-test' | 'pytest', or one registered from the SDK. */
+export type RunnerFormat = string;
 
 /** One command of a script. */
 export interface Step {
@@ -136,15 +139,13 @@ export function classify(words: string[]): Classified | undefined {
   const at = programAt(words);
   const program = path.basename(words[at] ?? '');
   const args = words.slice(at + 1);
-  const has = (...flags: string[]): boolean => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
   const line = words.slice(at).join(' ');
   if (RECURSIVE.some((pattern) => pattern.test(line))) return { format: 'recursive', at, watch: false };
-  if (program === 'vitest') return { format: 'vitest', at, watch: args[0] === 'watch' || args[0] === 'dev' || has('--watch', '-w'), bench: args[0] === 'bench' };
-  if (program === 'jest') return { format: 'jest', at, watch: has('--watch', '--watchAll') };
-  if (program === 'mocha' || program === '_mocha') return { format: 'mocha', at, watch: has('--watch', '-w') };
-  if (program === 'node' && args.includes('--test')) return { format: 'node-test', at, watch: has('--watch') };
-  if (program === 'pytest' || program === 'py.test') return { format: 'pytest', at, watch: false };
-  if (/^python[\d.]*$/.test(program) && args[0] === '-m' && args[1] === 'pytest') return { format: 'pytest', at, watch: false };
+  // Each runner (src/runners/<runner>/index.ts, or one registered from the SDK) knows its own commands.
+  for (const runner of registeredRunners()) {
+    const use = runner.script?.(program, args);
+    if (use) return { format: runner.format, at, ...use };
+  }
   return undefined;
 }
 

@@ -26,6 +26,8 @@ export interface SessionOptions {
   worktree?: boolean;
   resume?: ResumeState | true;
   reporters?: Reporter[];
+  /** Their formats are ones the policy may name. */
+  adapters?: Record<string, unknown>;
 }
 
 export interface Session {
@@ -65,8 +67,8 @@ function newRunId(now = new Date()): string {
 export async function openSession(options: SessionOptions, push: (e: LoopEvent) => void): Promise<Session> {
   const root = await repoRoot(options.cwd);
   const loaded = options.policy
-    ? { policy: parsePolicy(options.policy, '(SDK options)'), source: 'SDK options' }
-    : loadPolicy(root, options.policyFile);
+    ? { policy: parsePolicy(options.policy, '(SDK options)', Object.keys(options.adapters ?? {})), source: 'SDK options' }
+    : loadPolicy(root, options.policyFile, Object.keys(options.adapters ?? {}));
   const policy: Policy = loaded.policy;
   const resume = options.resume === true ? resumeState(root) : options.resume;
   const baseSha = resume?.baseSha ?? (await headSha(root));

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { knownFormats } from '../runners/registry.js';
 import { PolicySchema, type Policy } from './schema.js';
 
 /** A policy that cannot be used. Exit code 2; the message names the file and the field. */
@@ -18,11 +19,20 @@ export interface LoadedPolicy {
   derived: boolean;
 }
 
-/** Parses a policy object; errors carry the JSON path of each offending field. */
-export function parsePolicy(input: unknown, source: string): Policy {
+/**
+ * Parses a policy object; errors carry the JSON path of each offending field. A suite's format
+ * must be a shipped runner's, one registered with registerRunner(), or one of `formats` (the
+ * adapters createLoop was given).
+ */
+export function parsePolicy(input: unknown, source: string, formats: Iterable<string> = []): Policy {
   const result = PolicySchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new PolicyError(`Invalid policy ${source}:\n${formatIssues(result.error)}`);
+  if (!result.success) throw new PolicyError(`Invalid policy ${source}:\n${formatIssues(result.error)}`);
+  const known = knownFormats(formats);
+  const unknown = result.data.suites.flatMap((suite, i) =>
+    suite.format === 'auto' || known.includes(suite.format) ? [] : [`  - suites.${i}.format: no test runner "${suite.format}" (known: auto, ${known.join(', ')}; an SDK user's runner is added with registerRunner())`],
+  );
+  if (unknown.length) throw new PolicyError(`Invalid policy ${source}:\n${unknown.join('\n')}`);
+  return result.data;
 }
 
 export function formatIssues(error: z.ZodError): string {
@@ -42,7 +52,7 @@ export function formatIssues(error: z.ZodError): string {
  * Loads the policy for a repository: the named file, else ./loop.policy.json, else defaults
  * derived from package.json (a vitest test script).
  */
-export function loadPolicy(root: string, file?: string): LoadedPolicy {
+export function loadPolicy(root: string, file?: string, formats: Iterable<string> = []): LoadedPolicy {
   const explicit = file !== undefined;
   const policyPath = path.resolve(root, file ?? 'loop.policy.json');
   if (existsSync(policyPath)) {
@@ -53,7 +63,7 @@ export function loadPolicy(root: string, file?: string): LoadedPolicy {
     } catch (err) {
       throw new PolicyError(`Cannot read policy ${rel}: ${(err as Error).message}`);
     }
-    return { policy: parsePolicy(raw, rel), source: rel, derived: false };
+    return { policy: parsePolicy(raw, rel, formats), source: rel, derived: false };
   }
   if (explicit) throw new PolicyError(`Policy file not found: ${policyPath}`);
   return derivePolicy(root);

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { BUILTIN_FORMATS } from '../runners/registry.js';
+
+const FORMAT_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Node's timers hold at most 2^31 - 1 ms; a longer limit would fire at once. */
 const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
@@ -55,11 +58,12 @@ export const SuiteSchema = z
   .strictObject({
     name: z.string().min(1).describe('Name shown in reports, e.g. "unit".'),
     command: z.string().min(1).describe('Shell command that runs the suite, e.g. "npx vitest run".'),
+    // A runner registered from the SDK adds a name: the shape is checked here, the name by parsePolicy.
     format: z
-      .enum(['auto', 'vitest', 'jest', 'node-test', 'mocha', 'pytest', 'junit', 'exit-code'])
+      .union([z.enum(['auto', ...BUILTIN_FORMATS]), z.string().regex(FORMAT_NAME, 'must be a runner\'s format name (lower-case letters, digits and dashes)')])
       .default('auto')
       .describe(
-        'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha from the command (or the npm script it runs) and otherwise judges by exit code.',
+        'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha (and runners registered through the SDK) from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
     timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
     cwd: z

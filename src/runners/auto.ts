@@ -1,8 +1,12 @@
 // `format: "auto"`: which runner a suite's command runs, from the command itself or, for
-// `npm test` / `npm run x`, from the script in package.json.
+// `npm test` / `npm run x`, from the script in package.json; each registered runner says whether
+// a command runs it.
+import './builtin.js';
 import { npmScript } from './command-line.js';
+import { knownFormats, registeredRunners } from './registry.js';
 
-export type DetectedFormat = 'vitest' | 'jest' | 'node-test' | 'pytest' | 'mocha' | 'junit' | 'exit-code';
+/** A registered format: 'vitest' | 'jest' | 'node-test' | 'pytest' | 'mocha' | 'junit' | 'exit-code', or a user's. */
+export type DetectedFormat = string;
 
 export interface Detection {
   format: DetectedFormat;
@@ -10,24 +14,17 @@ export interface Detection {
   warning?: string;
 }
 
-const RUNNERS: [DetectedFormat, RegExp][] = [
-  ['vitest', /(^|[\s/])vitest(\s|$)/],
-  ['jest', /(^|[\s/])jest(\.js)?(\s|$)/],
-  ['node-test', /(^|[\s/])node\s(.*\s)?--test(\s|$)/],
-  ['pytest', /(^|[\s/])(pytest|py\.test)(\s|$)/],
-  ['mocha', /(^|[\s/])_?mocha(\s|$)/],
-];
-
 export function detectFormat(command: string, dir: string, junitFile?: string): Detection {
   const script = npmScript(command, dir);
   const text = script ?? command;
-  const found = RUNNERS.find(([, pattern]) => pattern.test(text))?.[0];
+  const found = registeredRunners().find((runner) => runner.detect?.(text))?.format;
   // A JUnit file the policy names is what the user wants read, mocha's own reporter or not.
   if (found && !(found === 'mocha' && junitFile)) return { format: found };
   if (junitFile) return { format: 'junit' };
   const shown = script ? `"${command}" (script: "${script}")` : `"${command}"`;
+  const named = knownFormats().filter((f) => f !== 'exit-code').join(', ');
   return {
     format: 'exit-code',
-    warning: `No test runner recognised in ${shown}: judged by exit code only, as one test. To see single tests, name the runner with "format" (vitest, jest, node-test, pytest, mocha, junit).`,
+    warning: `No test runner recognised in ${shown}: judged by exit code only, as one test. To see single tests, name the runner with "format" (${named}).`,
   };
 }

@@ -139,3 +139,10 @@ export function dedent(text: string): string {
   const cut = indents.length ? Math.min(...indents) : 0;
   return lines.map((line) => line.slice(cut)).join('\n');
 }
+
+/** The first line of output that looks like an error, for one-line explanations. */
+export function firstErrorLine(output: string): string {
+  const lines = stripAnsi(output).split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /error|cannot|not found|failed/i.test(l) && !/^npm warn/i.test(l));
+  return (error ?? lines.at(-1) ?? 'no output').slice(0, 300);
+}

@@ -4,19 +4,15 @@ import { performance } from 'node:perf_hooks';
 import type { SuiteRun, TestRun } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { detectFormat } from './auto.js';
-import { ExitCodeAdapter } from './exit-code/adapter.js';
-import { JestAdapter } from './jest/adapter.js';
-import { MochaAdapter } from './mocha/adapter.js';
-import { JunitAdapter, PytestAdapter } from './junit/adapter.js';
-import { NodeTestAdapter } from './node-test/adapter.js';
+import { BUILTIN_RUNNERS } from './builtin.js';
 import { markMissing } from './missing.js';
+import { knownFormats, runnerDefinition } from './registry.js';
 import { suiteDirs } from './report-run.js';
 import { settleResults } from './settle.js';
 import { sumTotals } from './results.js';
 import { selectionKey } from './select.js';
 import { runSetup } from './setup.js';
 import type { TestRunnerAdapter, TestSelection } from './types.js';
-import { VitestAdapter } from './vitest/adapter.js';
 
 export type { RunOptions, TestRunnerAdapter, TestSelection } from './types.js';
 export { exactNames, leafName, spacedName } from './select.js';
@@ -28,23 +24,17 @@ export { JestAdapter, jestCommand } from './jest/adapter.js';
 export { parseJestReport, type JestResults } from './jest/parse.js';
 export { NodeTestAdapter, nodeTestCommand, nodeTestReporterPath } from './node-test/adapter.js';
 export { parseNodeTestReport, type NodeTestResults } from './node-test/parse.js';
-export { JunitAdapter, PytestAdapter, pytestCommand } from './junit/adapter.js';
+export { JunitAdapter } from './junit/adapter.js';
+export { PytestAdapter, pytestCommand } from './pytest/adapter.js';
 export { MochaAdapter, mochaCommand } from './mocha/adapter.js';
 export { clearVersionCache, type RunnerVersion } from './version.js';
 export { parseJunitXml, type JunitParseOptions, type JunitResults } from './junit/parse.js';
 export { ExitCodeAdapter } from './exit-code/adapter.js';
 export { detectFormat, type Detection, type DetectedFormat } from './auto.js';
+export { BUILTIN_FORMATS, knownFormats, registerRunner, registeredRunners, runnerDefinition, RunnerRegistryError, type DiscoverContext, type RunnerDefinition, type ScriptUse } from './registry.js';
 
-/** The adapters fixloop ships, by `SuiteConfig.format`. */
-export const defaultAdapters: Readonly<Record<string, TestRunnerAdapter>> = Object.freeze({
-  vitest: new VitestAdapter(),
-  jest: new JestAdapter(),
-  'node-test': new NodeTestAdapter(),
-  pytest: new PytestAdapter(),
-  mocha: new MochaAdapter(),
-  junit: new JunitAdapter(),
-  'exit-code': new ExitCodeAdapter(),
-});
+/** The adapters fixloop ships, by `SuiteConfig.format` (registerRunner() adds others). */
+export const defaultAdapters: Readonly<Record<string, TestRunnerAdapter>> = Object.freeze(Object.fromEntries(BUILTIN_RUNNERS.map((r) => [r.format, r.adapter])));
 
 export interface RunSuitesOptions {
   /** Root of the checkout; suites' `cwd` are relative to it, and so is every path in the result. */
@@ -83,9 +73,9 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
     // "auto" becomes the runner the command runs; a suite whose runner is not recognised says so.
     const detected = suite.format === 'auto' ? detectFormat(suite.command, suiteDirs(suite, opts.cwd).runDir, suite.junitFile) : undefined;
     const format = detected?.format ?? suite.format;
-    const adapter = opts.adapters?.[format] ?? defaultAdapters[format];
+    const adapter = opts.adapters?.[format] ?? runnerDefinition(format)?.adapter;
     if (!adapter) {
-      const known = [...new Set([...Object.keys(opts.adapters ?? {}), ...Object.keys(defaultAdapters)])].join(', ');
+      const known = knownFormats(Object.keys(opts.adapters ?? {})).join(', ');
       throw new Error(`Suite "${suite.name}": no test runner adapter for format "${format}" (known: ${known}).`);
     }
     const config = detected ? { ...suite, format } : suite;

@@ -64,7 +64,12 @@ describe('parsePolicy', () => {
       'Invalid policy p.json:\n  - suites.0.junitFile: format "junit" needs "junitFile", the JUnit XML file the command writes',
     );
     expect(parsePolicy({ suites: [{ name: 'm', command: 'npx mocha', format: 'mocha' }] }, 'p.json').suites[0].format).toBe('mocha');
-    expect(() => parsePolicy({ suites: [{ name: 't', command: 'x', format: 'tap' }] }, 'p.json')).toThrow(/suites\.0\.format: Invalid option/);
+    expect(() => parsePolicy({ suites: [{ name: 't', command: 'x', format: 'tap' }] }, 'p.json')).toThrow(
+      'Invalid policy p.json:\n  - suites.0.format: no test runner "tap" (known: auto, vitest, jest, node-test, pytest, mocha, junit, exit-code; an SDK user\'s runner is added with registerRunner())',
+    );
+    expect(() => parsePolicy({ suites: [{ name: 't', command: 'x', format: 'Tap Runner' }] }, 'p.json')).toThrow(
+      "Invalid policy p.json:\n  - suites.0.format: must be a runner's format name (lower-case letters, digits and dashes)",
+    );
   });
 
   it('rejects a policy without suites', () => {

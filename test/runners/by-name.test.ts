@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SuiteRun, TestCase } from '../../src/model.js';
 import type { SuiteConfig } from '../../src/policy/schema.js';
 import { exactNames, jestCommand, runSuites, vitestCommand, type TestRunnerAdapter } from '../../src/runners/index.js';
-import { pytestCommand, pytestNodeId } from '../../src/runners/junit/adapter.js';
+import { pytestCommand, pytestNodeId } from '../../src/runners/pytest/adapter.js';
 import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
 import { fixtureProject, removeProjects } from './projects.js';
 

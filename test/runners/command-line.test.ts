@@ -6,7 +6,7 @@ import { detectFormat } from '../../src/runners/auto.js';
 import { npmScript, npmSeparator, withTestPaths } from '../../src/runners/command-line.js';
 import { vitestCommand } from '../../src/runners/vitest/adapter.js';
 import { jestCommand } from '../../src/runners/jest/adapter.js';
-import { pytestCommand } from '../../src/runners/junit/adapter.js';
+import { pytestCommand } from '../../src/runners/pytest/adapter.js';
 import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'fixloop-cmd-'));

@@ -5,7 +5,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pytestCommand, pytestVersionCommand } from '../../src/runners/junit/adapter.js';
+import { pytestCommand, pytestVersionCommand } from '../../src/runners/pytest/adapter.js';
 import { parseJunitXml } from '../../src/runners/junit/parse.js';
 import { brief, CTX, readCapture } from './runner-captures.js';
 
