@@ -361,6 +361,8 @@ export type LoopEvent = EventBase &
     | { type: 'iteration:start'; iteration: number }
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }
+    /** How far a running suite has got, from what its runner prints (at most one a second; not journaled). */
+    | { type: 'suite:progress'; iteration: number; suite: string; tests?: number; failed?: number; files?: number; failedFiles?: number; expected?: number }
     | { type: 'suites:end'; iteration: number; totals: Totals; durationMs: number }
     | { type: 'discovery:end'; suites: Discovery[] }
     | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }

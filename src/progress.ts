@@ -1,6 +1,7 @@
 // Live progress on a terminal: the event lines scroll as usual, and one status line under them
 // says what the loop is doing now. Not used when stderr is not a TTY, or with --json.
 import type { LoopEvent } from './model.js';
+import type { SuiteProgress } from './runners/progress.js';
 
 export interface ProgressState {
   iteration: number;
@@ -13,6 +14,10 @@ export interface ProgressState {
   /** The suites of the run in progress, and how many of them have ended. */
   suites?: string[];
   suitesDone?: number;
+  /** What the phase has got through so far (a running suite's tests). */
+  detail?: string;
+  /** Tests each suite is expected to run: discovery's count, else what its last run ran. */
+  expected?: Record<string, number>;
 }
 
 const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
@@ -23,6 +28,7 @@ export function statusLine(s: ProgressState, now: number, frame = 0): string {
   if (s.iteration === 0) return `${spin} ${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`;
   const parts = [`${spin} iteration ${s.iteration}/${s.maxIterations}`];
   if (s.phase) parts.push(`${s.phase} ${((now - s.phaseSince) / 1000).toFixed(1)}s`);
+  if (s.detail) parts.push(s.detail);
   if (s.problems) parts.push(`problem ${Math.min(Math.max(s.problem, 1), s.problems)}/${s.problems}`);
   parts.push(`${s.commits} fix${s.commits === 1 ? '' : 'es'}`);
   parts.push(`${s.maxIterations - s.iteration} iteration${s.maxIterations - s.iteration === 1 ? '' : 's'} left`);
@@ -31,16 +37,24 @@ export function statusLine(s: ProgressState, now: number, frame = 0): string {
 
 /** Folds an event into the state; `now` stamps a new phase. */
 export function advance(s: ProgressState, e: LoopEvent, now: number): ProgressState {
-  const phase = (text: string) => ({ ...s, phase: text, phaseSince: now });
+  const phase = (text: string) => ({ ...s, phase: text, phaseSince: now, detail: undefined });
   switch (e.type) {
     case 'iteration:start':
       return { ...phase('starting'), iteration: e.iteration, problem: 0, problems: 0 };
     case 'suites:start':
       return { ...phase(runningSuite(e.suites, 0)), suites: e.suites, suitesDone: 0 };
+    case 'discovery:end':
+      return { ...s, expected: { ...s.expected, ...Object.fromEntries(e.suites.flatMap((d) => (d.count === undefined ? [] : [[d.suite, d.count]]))) } };
+    case 'suite:progress': {
+      // The phase's clock keeps running: it is the same suite, further on.
+      const suites = s.suites ?? [e.suite];
+      return { ...s, phase: runningSuite(suites, Math.max(0, suites.indexOf(e.suite))), detail: progressText(e, s.expected?.[e.suite]) };
+    }
     case 'suite:end': {
       const done = (s.suitesDone ?? 0) + 1;
       const suites = s.suites ?? [];
-      return { ...phase(done < suites.length ? runningSuite(suites, done) : 'suites done'), suitesDone: done };
+      const expected = (e.totals?.tests ?? 0) > 0 ? { ...s.expected, [e.suite]: s.expected?.[e.suite] ?? e.totals.tests } : s.expected;
+      return { ...phase(done < suites.length ? runningSuite(suites, done) : 'suites done'), suitesDone: done, expected };
     }
     case 'suites:end':
       return phase('triage: re-running failing tests, grouping problems');
@@ -57,6 +71,17 @@ export function advance(s: ProgressState, e: LoopEvent, now: number): ProgressSt
     default:
       return s;
   }
+}
+
+/** "34/123 tests, 2 failed" or "12 files, 1 failing" (jest prints files, not tests). */
+export function progressText(p: SuiteProgress, expected?: number): string {
+  const of = p.expected ?? expected;
+  if (p.tests !== undefined) {
+    const failed = p.failed ? `, ${p.failed} failed` : '';
+    return `${of !== undefined && of >= p.tests ? `${p.tests}/${of}` : p.tests} test${p.tests === 1 && of === undefined ? '' : 's'} done${failed}`;
+  }
+  const files = p.files ?? 0;
+  return `${files} test file${files === 1 ? '' : 's'} done${p.failedFiles ? `, ${p.failedFiles} failing` : ''}`;
 }
 
 function runningSuite(suites: string[], done: number): string {

@@ -59,3 +59,25 @@ describe('the terminal status line', () => {
     expect(tty).toContain('run ended: green (green)');
   });
 });
+
+describe('live suite progress on the status line', () => {
+  it('shows tests done of those expected (discovery, else the suite\'s last run), keeping the suite\'s clock', () => {
+    let s = advance(start, ev({ type: 'iteration:start', iteration: 1 }), 0);
+    s = advance(s, ev({ type: 'discovery:end', suites: [{ suite: 'unit', count: 123 }, { suite: 'py', reason: 'cannot list' }] }), 0);
+    s = advance(s, ev({ type: 'suites:start', iteration: 1, suites: ['unit', 'py'] }), 0);
+    s = advance(s, ev({ type: 'suite:progress', iteration: 1, suite: 'unit', tests: 34, failed: 2, files: 3 }), 1500);
+    expect(statusLine(s, 2000)).toBe('⠋ iteration 1/3 · running suite unit (1/2) 2.0s · 34/123 tests done, 2 failed · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suite:end', suite: 'unit', totals: { tests: 123, passed: 121, failed: 2, skipped: 0, loadErrors: 0 } }), 3000);
+    expect(statusLine(s, 3000)).toBe('⠋ iteration 1/3 · running suite py (2/2) 0.0s · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suite:progress', iteration: 1, suite: 'py', expected: 40, tests: 10, failed: 0 }), 3500);
+    expect(statusLine(s, 4000)).toBe('⠋ iteration 1/3 · running suite py (2/2) 1.0s · 10/40 tests done · 0 fixes · 2 iterations left');
+    s = advance(s, ev({ type: 'suite:end', suite: 'py', totals: { tests: 40, passed: 40, failed: 0, skipped: 0, loadErrors: 0 } }), 5000);
+    s = advance(s, ev({ type: 'iteration:start', iteration: 2 }), 6000);
+    s = advance(s, ev({ type: 'suites:start', iteration: 2, suites: ['unit', 'py'] }), 6000);
+    s = advance(s, ev({ type: 'suite:progress', iteration: 2, suite: 'unit', files: 4, failedFiles: 1 }), 6500);
+    expect(statusLine(s, 7000)).toBe('⠋ iteration 2/3 · running suite unit (1/2) 1.0s · 4 test files done, 1 failing · 0 fixes · 1 iteration left');
+    s = advance(s, ev({ type: 'suite:end', suite: 'unit', totals: { tests: 123, passed: 123, failed: 0, skipped: 0, loadErrors: 0 } }), 8000);
+    s = advance(s, ev({ type: 'suite:progress', iteration: 2, suite: 'py', tests: 12 }), 8500);
+    expect(statusLine(s, 9000)).toBe('⠋ iteration 2/3 · running suite py (2/2) 1.0s · 12/40 tests done · 0 fixes · 1 iteration left');
+  });
+});

@@ -19,7 +19,8 @@ export function journalFile(root: string, runId: string): string {
 
 /** The journal as a reporter: each event appended as a line, so a run killed at any point keeps everything before. */
 export function journalReporter(file: string): Reporter {
-  return { onEvent: (event) => appendFileSync(file, `${JSON.stringify(event)}\n`) };
+  // Live progress is for the screen: a resumed run and the reports need the suites' ends only.
+  return { onEvent: (event) => event.type !== 'suite:progress' && appendFileSync(file, `${JSON.stringify(event)}\n`) };
 }
 
 /** Run ids, oldest first (they start with a UTC timestamp). */

@@ -2,7 +2,7 @@
 // alongside on the first iteration.
 import { projectFor } from '../analysis/index.js';
 import type { SuiteRun, TestRun } from '../model.js';
-import { runSuites } from '../runners/index.js';
+import { runSuites, type SuiteProgress } from '../runners/index.js';
 import type { Run } from './run.js';
 
 export async function testHead(run: Run, iteration: number): Promise<TestRun> {
@@ -28,9 +28,24 @@ async function runAllSuites(run: Run, iteration: number): Promise<TestRun> {
     signal: run.signal,
     adapters: run.adapters,
     onSuiteEnd: (s: SuiteRun) => run.emit({ type: 'suite:end', iteration, suite: s.suite, totals: s.totals, durationMs: s.durationMs, blocker: s.blocker }),
+    onProgress: throttled((suite, progress) => run.emit({ type: 'suite:progress', iteration, suite, ...progress }), PROGRESS_EVERY_MS),
   });
   run.emit({ type: 'suites:end', iteration, totals: tested.totals, durationMs: tested.durationMs });
   return tested;
+}
+
+const PROGRESS_EVERY_MS = 1000;
+
+/** Calls `fn` at most once per `ms` for each suite, with the newest progress; a change of suite goes through at once. */
+function throttled(fn: (suite: string, progress: SuiteProgress) => void, ms: number): (suite: string, progress: SuiteProgress) => void {
+  let last = { suite: '', at: 0, shown: '' };
+  return (suite, progress) => {
+    const now = Date.now();
+    const shown = JSON.stringify(progress);
+    if (shown === '{}' || (suite === last.suite && (now - last.at < ms || shown === last.shown))) return;
+    last = { suite, at: now, shown };
+    fn(suite, progress);
+  };
 }
 
 /**

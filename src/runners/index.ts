@@ -12,9 +12,11 @@ import { settleResults } from './settle.js';
 import { sumTotals } from './results.js';
 import { selectionKey } from './select.js';
 import { runSetup } from './setup.js';
+import type { SuiteProgress } from './progress.js';
 import type { TestRunnerAdapter, TestSelection } from './types.js';
 
 export type { RunOptions, TestRunnerAdapter, TestSelection } from './types.js';
+export type { ProgressCounter, SuiteProgress } from './progress.js';
 export { exactNames, leafName, spacedName } from './select.js';
 export { runCommand, type CommandOptions, type CommandResult } from './process.js';
 export { countTotals, sumTotals, testId } from './results.js';
@@ -52,6 +54,8 @@ export interface RunSuitesOptions {
   logDir?: string;
   signal?: AbortSignal;
   onSuiteEnd?: (run: SuiteRun) => void;
+  /** How far the running suite has got, read from its output as it comes (runners that print it). */
+  onProgress?: (suite: string, progress: SuiteProgress) => void;
   /** Adapters by format, consulted before the default ones. */
   adapters?: Record<string, TestRunnerAdapter>;
 }
@@ -79,8 +83,10 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       throw new Error(`Suite "${suite.name}": no test runner adapter for format "${format}" (known: ${known}).`);
     }
     const config = detected ? { ...suite, format } : suite;
+    const counter = opts.onProgress ? runnerDefinition(format)?.progress?.() : undefined;
     const base = {
       cwd: opts.cwd,
+      ...(counter ? { onOutput: (text: string) => opts.onProgress!(suite.name, counter.push(text)) } : {}),
       logFile: opts.logDir ? path.join(opts.logDir, logName(suite.name)) : undefined,
       signal: opts.signal,
       ...(opts.retries ? { retries: opts.retries } : {}),
@@ -98,7 +104,7 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
     // custom adapter that ignores names): their files run whole, so nothing chosen goes unseen.
     const missed = tests && !run.blocker ? unrun(tests, run) : 0;
     if (missed) {
-      const whole = settled(await adapter.run(config, { ...base, files }), opts.cwd, config);
+      const whole = settled(await adapter.run(config, { ...base, files, onOutput: undefined }), opts.cwd, config);
       const said = `The name filter left ${missed} of the ${tests!.length} chosen tests unrun: fixloop ran their files whole.`;
       run = { ...whole, warnings: [said, ...(whole.warnings ?? [])] };
     }

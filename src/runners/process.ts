@@ -26,6 +26,8 @@ export interface CommandOptions {
   keepOutput?: number;
   /** Time between SIGTERM and SIGKILL when the tree is killed (default 1000 ms). */
   graceMs?: number;
+  /** Receives the output as it comes (colour codes removed): live progress. */
+  onOutput?: (text: string) => void;
 }
 
 export interface CommandResult {
@@ -189,7 +191,10 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   const plain = new PlainText();
   subprocess.all?.on('data', (chunk: string) => {
     keep.push(chunk);
-    if (log) log.write(redact(plain.push(chunk)));
+    if (!log && !options.onOutput) return;
+    const text = plain.push(chunk);
+    options.onOutput?.(text);
+    if (log) log.write(redact(text));
   });
 
   const result = await subprocess;
@@ -200,8 +205,10 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     killGroup(pid, 'SIGKILL');
     liveGroups.delete(pid);
   }
+  const rest = log || options.onOutput ? plain.push('', true) : '';
+  options.onOutput?.(rest);
   if (log) {
-    log.write(redact(plain.push('', true)));
+    log.write(redact(rest));
     const stream = log;
     await new Promise<void>((resolve) => stream.end(resolve));
   }

@@ -6,6 +6,7 @@
 import type { Discovery } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import type { CommandResult } from './process.js';
+import type { ProgressCounter } from './progress.js';
 import type { TestRunnerAdapter } from './types.js';
 
 /** How a script's command uses the runner, for `fixloop init`. */
@@ -40,6 +41,8 @@ export interface RunnerDefinition {
   discover?: (suite: SuiteConfig, ctx: DiscoverContext) => Promise<Discovery>;
   /** Why the runner cannot list its tests without running them. */
   cannotList?: string;
+  /** A new counter of the suite's progress from its output as it comes (the status line's "34 tests"). */
+  progress?: () => ProgressCounter;
 }
 
 /** The formats fixloop ships, in the order `format: "auto"` tries them. */

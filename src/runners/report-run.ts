@@ -91,6 +91,7 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
       timeoutSec: suite.timeoutSec,
       signal: options.signal,
       logFile: options.logFile,
+      onOutput: options.onOutput,
     });
     if (result.aborted) throw options.signal?.reason ?? new Error(`Suite "${suite.name}" was aborted`);
 

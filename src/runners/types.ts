@@ -21,6 +21,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra environment for the command. */
   env?: Record<string, string>;
+  /** Receives the suite's output as it comes (colour codes removed), for live progress. */
+  onOutput?: (text: string) => void;
 }
 
 /** One test to run: its file (repository-relative) and its full name (describe blocks and title joined by " > "). */

@@ -38,6 +38,13 @@ describe('fixloop run', () => {
     expect(end.totalsAfter).toEqual({ tests: 30, passed: 30, failed: 0, skipped: 0, loadErrors: 0 });
     expect(end.reports.map((r: string) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html']);
     expect(sh(repo, 'git', ['rev-parse', end.branch])).toBe(end.commits[0].sha);
+    // Live progress is in the stream, read from vitest's output as files end, and not in the journal.
+    const progress = events.filter((e) => e.type === 'suite:progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((e) => e.suite === 'all' && e.files >= 1 && e.tests >= 1)).toBe(true);
+    const journal = readFileSync(path.join(repo, '.fixloop/runs', end.runId, 'journal.jsonl'), 'utf8');
+    expect(journal).not.toContain('suite:progress');
+    expect(journal.trim().split('\n')).toHaveLength(events.length - progress.length);
     expect(stderr).toContain('committed ');
     expect(stderr).toContain('run ended: green (green)');
     expect(stderr).not.toContain('\x1b[K'); // no live status line when stderr is not a terminal

@@ -1,5 +1,6 @@
 // jest: its --json report, flags by version.
 import type { RunnerDefinition } from '../registry.js';
+import { jestProgress } from './progress.js';
 import { JestAdapter } from './adapter.js';
 
 export const jest: RunnerDefinition = {
@@ -8,4 +9,5 @@ export const jest: RunnerDefinition = {
   detect: (command) => /(^|[\s/])jest(\.js)?(\s|$)/.test(command),
   script: (program, args) => (program === 'jest' ? { watch: args.some((a) => a === '--watch' || a === '--watchAll') } : undefined),
   cannotList: 'jest lists test files, not tests (--listTests)',
+  progress: jestProgress,
 };

@@ -1,5 +1,6 @@
 // vitest: its JSON reporter (with the output for what JSON leaves out), flags by version, `vitest list` to count.
 import type { RunnerDefinition } from '../registry.js';
+import { vitestProgress } from './progress.js';
 import { VitestAdapter } from './adapter.js';
 import { discoverVitest } from './discover.js';
 
@@ -13,4 +14,5 @@ export const vitest: RunnerDefinition = {
     return { watch: args[0] === 'watch' || args[0] === 'dev' || has('--watch', '-w'), bench: args[0] === 'bench' };
   },
   discover: discoverVitest,
+  progress: vitestProgress,
 };
