@@ -1,4 +1,5 @@
-// The shared vocabulary of fixloop. Types only: no logic lives here.
+// The shared vocabulary of fixloop. Types only: no logic lives here. Over 300 lines on purpose:
+// one place to read every word the modules share (events, runs, problems, candidates, verdicts).
 // Conventions: every path is repository-relative with forward slashes; lines and columns are 1-based.
 
 export interface SourceLocation {

@@ -1,3 +1,5 @@
+// loop.policy.json as one zod schema. Over 300 lines on purpose: each field's description is the
+// documentation (docs/policy.md and docs/policy.schema.json are generated from it), kept together.
 import path from 'node:path';
 import { z } from 'zod';
 import { BUILTIN_FORMATS } from '../runners/registry.js';

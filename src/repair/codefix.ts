@@ -1,5 +1,7 @@
 // The cheapest provider: the TypeScript language service's own quick fixes (add the missing import,
 // correct the spelling, add the missing await) for the diagnostics at a problem's location.
+// Over 300 lines: the provider and the choice of which diagnostics and fixes to try belong together;
+// describing and styling the fixes are split out (codefix-describe.ts, codefix-style.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { ts, type Node, type SourceFile } from 'ts-morph';
