@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic } from '../model.js';
+import { relativeInside } from '../paths.js';
 
 /** Files bigger than this are generated or vendored: parsing them costs more than it could tell. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -66,8 +67,7 @@ export class AnalysisProject {
   }
 
   isInside(file: string): boolean {
-    const rel = path.relative(this.root, path.resolve(this.root, file));
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    return Boolean(relativeInside(this.root, file));
   }
 
   /** The file's SourceFile, loading it when the tsconfig did not include it (a test file, say). */

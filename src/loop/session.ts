@@ -17,6 +17,7 @@ import { journalFile, journalReporter } from './journal.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { Emit } from './problem.js';
 import { resumeState, type ResumeState } from './resume.js';
+import { relativeInside } from '../paths.js';
 
 export interface SessionOptions {
   cwd: string;
@@ -187,7 +188,7 @@ async function checkBranchName(root: string, name: string): Promise<void> {
  */
 function reportExclusion(root: string, dir: string): string[] {
   const fixed = path.resolve(root, dir.split('{runId}')[0] || '.');
-  const rel = path.relative(root, dir.includes('{runId}') && !dir.split('{runId}')[0].endsWith('/') ? path.dirname(fixed) : fixed).split(path.sep).join('/');
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel) || rel === '.fixloop' || rel.startsWith('.fixloop/')) return [];
+  const rel = relativeInside(root, dir.includes('{runId}') && !dir.split('{runId}')[0].endsWith('/') ? path.dirname(fixed) : fixed);
+  if (!rel || rel === '.fixloop' || rel.startsWith('.fixloop/')) return [];
   return [`/${rel}/`];
 }

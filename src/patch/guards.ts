@@ -4,6 +4,7 @@ import picomatch from 'picomatch';
 import { structuredPatch } from 'diff';
 import type { FileChange, Patch } from '../model.js';
 import { harnessReason, TEST_DETECTION } from './harness.js';
+import { isInside } from '../paths.js';
 
 export interface GuardResult {
   allowed: boolean;
@@ -71,14 +72,12 @@ function count(lines: string[], pattern: RegExp): number {
 }
 
 function outsideRoot(root: string, rel: string): boolean {
+  if (!isInside(root, rel)) return true;
   const abs = path.resolve(root, rel);
-  const back = path.relative(root, abs);
-  if (back.startsWith('..') || path.isAbsolute(back)) return true;
   // A symlinked folder inside the repository may point anywhere: resolve the deepest existing parent.
   let probe = abs;
   while (!existsSync(probe) && probe !== root) probe = path.dirname(probe);
-  const real = path.relative(realpathSync(root), realpathSync(probe));
-  return real.startsWith('..') || path.isAbsolute(real);
+  return !isInside(realpathSync(root), realpathSync(probe));
 }
 
 /** Every candidate passes here before it is verified; the first reason found is returned. */

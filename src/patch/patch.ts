@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { createTwoFilesPatch, diffArrays } from 'diff';
 import type { Patch } from '../model.js';
+import { isInside } from '../paths.js';
 
 /** The patch no longer fits the files it was made for. */
 export class PatchConflictError extends Error {
@@ -12,10 +13,8 @@ export class PatchConflictError extends Error {
 }
 
 function resolveInside(root: string, rel: string): string {
-  const abs = path.resolve(root, rel);
-  const back = path.relative(root, abs);
-  if (back.startsWith('..') || path.isAbsolute(back)) throw new PatchConflictError(rel, `Path ${rel} is outside ${root}`);
-  return abs;
+  if (!isInside(root, rel)) throw new PatchConflictError(rel, `Path ${rel} is outside ${root}`);
+  return path.resolve(root, rel);
 }
 
 function current(abs: string): string | null {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { MissingDependency, SuiteRun, TestRun } from '../model.js';
+import { isInside } from '../paths.js';
 
 const MACHINE_CODES = 'ECONNREFUSED|ECONNRESET|EADDRINUSE|ENOSPC|ENOMEM|EBUSY|EMFILE|EAI_AGAIN|ENOTFOUND';
 const MACHINE_TEXT = 'Cannot connect to the Docker daemon|JavaScript heap out of memory';
@@ -153,7 +154,7 @@ function missingProgram(text: string, ctx: MissingContext): Missing | undefined 
   const match = /\bspawn(?:Sync)? (\S+) ENOENT\b/.exec(text);
   if (!match) return undefined;
   const program = match[1];
-  if (program.includes('/') && !path.relative(ctx.root, path.resolve(ctx.runDir, program)).startsWith('..')) return undefined;
+  if (program.includes('/') && isInside(ctx.root, path.resolve(ctx.runDir, program))) return undefined;
   return { kind: 'program', name: program, install: `install \`${program}\` or put it on PATH`, message: match[0] };
 }
 

@@ -7,6 +7,7 @@ import { SOURCE_FILE } from '../../analysis/project.js';
 import type { Attempt, CodeContext, Problem, SourceLocation } from '../../model.js';
 import type { ProposeContext } from '../types.js';
 import type { Prompts } from './prompts.js';
+import { isInside } from '../../paths.js';
 
 const MAX_FAILURES = 5;
 const MAX_STACK_LINES = 25;
@@ -120,7 +121,7 @@ function wholeFile(root: string, location: SourceLocation | undefined): string {
 
 function readInside(root: string, file: string): string | undefined {
   const abs = path.resolve(root, file);
-  if (path.relative(root, abs).startsWith('..')) return undefined;
+  if (!isInside(root, abs)) return undefined;
   try {
     return readFileSync(abs, 'utf8');
   } catch {

@@ -3,6 +3,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isInside, relativeInside } from '../../paths.js';
 
 export type Resolved = { ok: true; rel: string; abs: string } | { ok: false; reason: string };
 
@@ -12,13 +13,12 @@ export function resolveInside(root: string, given: string): Resolved {
   if (path.isAbsolute(given) || /^[A-Za-z]:[\\/]/.test(given)) return { ok: false, reason: `${given}: paths must be relative to the repository root` };
   const base = path.resolve(root);
   const abs = path.resolve(base, given);
-  const rel = path.relative(base, abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return { ok: false, reason: `${given}: outside the repository` };
+  const rel = relativeInside(base, abs);
+  if (!rel) return { ok: false, reason: `${given}: outside the repository` };
   const real = realOrParent(abs);
   const realRoot = realOrParent(base);
-  const realRel = path.relative(realRoot, real);
-  if (realRel.startsWith('..') || path.isAbsolute(realRel)) return { ok: false, reason: `${given}: a symbolic link that leads outside the repository` };
-  return { ok: true, rel: rel.split(path.sep).join('/'), abs };
+  if (!isInside(realRoot, real)) return { ok: false, reason: `${given}: a symbolic link that leads outside the repository` };
+  return { ok: true, rel, abs };
 }
 
 /** The real path of abs, or of its nearest existing parent (a file about to be created). */
