@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
 import type { Reporter } from '../report/reporter.js';
 import type { IterationTotals } from '../report/summary.js';
+import { isRunFix, type BranchCommit } from '../vcs/history.js';
 import { LoopError } from './errors.js';
 
 type Of<T extends LoopEvent['type']> = Extract<LoopEvent, { type: T }>;
@@ -155,4 +156,20 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
     }
   }
   return fold;
+}
+
+/** The run's fixes on the branch whose sha the journal does not record, read back from their trailers. */
+export function missingFixes(state: { runId: string; commits: CommitRecord[]; nextIteration: number }, onBranch: BranchCommit[]): CommitRecord[] {
+  const known = new Set(state.commits.map((c) => c.sha));
+  return onBranch
+    .filter((c) => isRunFix(c, state.runId) && !known.has(c.sha))
+    .map((c) => ({
+      sha: c.sha,
+      message: c.message,
+      files: c.files,
+      problemId: c.trailers['Fixloop-Problem'] ?? 'unknown',
+      candidateId: c.trailers['Fixloop-Candidate'] ?? c.sha,
+      provider: c.trailers['Fixloop-Provider'],
+      iteration: Number(c.trailers['Fixloop-Iteration']) || state.nextIteration,
+    }));
 }

@@ -3,9 +3,9 @@
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
 import type { ProviderEvent } from '../repair/types.js';
 import type { IterationTotals } from '../report/summary.js';
-import { branchCommits, git, isRunFix, type BranchCommit } from '../vcs/index.js';
+import { branchCommits, git } from '../vcs/index.js';
 import { LoopError } from './errors.js';
-import { foldJournal, listRuns, readJournal } from './journal.js';
+import { foldJournal, listRuns, missingFixes, readJournal } from './journal.js';
 import { runStatus } from './status.js';
 
 export interface ResumeState {
@@ -82,20 +82,4 @@ export async function reconcileWithBranch(root: string, state: ResumeState): Pro
     state.attempts.set(c.problemId, list);
     list.push({ problemId: c.problemId, candidateId: c.candidateId, provider: c.provider, title: c.message.split('\n')[0], outcome: 'committed', diff: '' });
   }
-}
-
-/** The run's fixes on the branch whose sha the journal does not record, read back from their trailers. */
-export function missingFixes(state: Pick<ResumeState, 'runId' | 'commits' | 'nextIteration'>, onBranch: BranchCommit[]): CommitRecord[] {
-  const known = new Set(state.commits.map((c) => c.sha));
-  return onBranch
-    .filter((c) => isRunFix(c, state.runId) && !known.has(c.sha))
-    .map((c) => ({
-      sha: c.sha,
-      message: c.message,
-      files: c.files,
-      problemId: c.trailers['Fixloop-Problem'] ?? 'unknown',
-      candidateId: c.trailers['Fixloop-Candidate'] ?? c.sha,
-      provider: c.trailers['Fixloop-Provider'],
-      iteration: Number(c.trailers['Fixloop-Iteration']) || state.nextIteration,
-    }));
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoopEvent } from '../../src/model.js';
 import { BIN, demoRepo, sh } from '../helpers/git-repo.js';
 
-const SLOW = 240_000;
+const SLOW = 360_000;
 
 /** Starts `fixloop run --json` and SIGKILLs it as soon as it prints an event of the given type. */
 function runAndKillAt(repo: string, type: LoopEvent['type'], env = process.env): Promise<LoopEvent[]> {
@@ -157,6 +157,10 @@ describe('fixloop resume after kill -9 inside git commit', () => {
     expect(trailers.slice(0, 3)).toEqual([`Fixloop-Run: ${runId}`, 'Fixloop-Iteration: 1', 'Fixloop-Provider: codefix']);
     expect(trailers[3]).toBe(`Fixloop-Problem: ${problemId.type === 'problem:found' && problemId.problem.id}`);
     expect(trailers[4]).toMatch(/^Fixloop-Candidate: codefix-\S+$/);
+
+    // `fixloop status` of the stopped run already counts the fix its branch holds.
+    const stopped = JSON.parse(sh(repo, process.execPath, [BIN, 'status', '--json']));
+    expect([stopped.state, stopped.commits.map((c: { message: string }) => c.message)]).toEqual(['stopped', [subject]]);
 
     const { code, events } = await resume(repo, env);
     expect(code).toBe(0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromJournal } from '../../src/loop/index.js';
-import { foldJournal } from '../../src/loop/journal.js';
-import { missingFixes } from '../../src/loop/resume.js';
+import { foldJournal, missingFixes } from '../../src/loop/journal.js';
 import type { BranchCommit } from '../../src/vcs/index.js';
 import type { LoopEvent } from '../../src/model.js';
 
