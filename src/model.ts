@@ -358,7 +358,7 @@ interface EventBase {
 export type LoopEvent = EventBase &
   (
     | { type: 'run:start'; cwd: string; branch: string; baseSha: string; policySource: string; maxIterations: number; /** Files with uncommitted changes, left untouched (only with --worktree). */ uncommitted: string[]; /** What a crashed run had left behind and this start removed. */ cleaned: { worktrees: string[]; branches: string[] } }
-    | { type: 'run:resume'; branch: string; maxIterations: number; /** The iteration it continues with. */ iteration: number; /** Fixes the run had already committed. */ commits: number; cleaned: { worktrees: string[]; branches: string[] } }
+    | { type: 'run:resume'; branch: string; maxIterations: number; /** The iteration it continues with. */ iteration: number; /** Fixes the run had already committed. */ commits: number; cleaned: { worktrees: string[]; branches: string[] }; /** Of those, the fixes found on the branch that the journal had not recorded (the process died in the commit). */ recovered?: CommitRecord[] }
     | { type: 'iteration:start'; iteration: number }
     | { type: 'suites:start'; iteration: number; suites: string[] }
     | { type: 'suite:end'; iteration: number; suite: string; totals: Totals; durationMs: number; blocker?: Blocker }

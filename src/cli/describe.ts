@@ -19,6 +19,7 @@ export function describe(e: LoopEvent, c: Colours = plain): string | undefined {
     case 'run:resume':
       return [
         `fixloop resumes run ${e.runId} on ${e.branch} at iteration ${e.iteration} (${e.commits} fix${e.commits === 1 ? '' : 'es'} already committed)`,
+        ...(e.recovered ?? []).map((r) => `  found on the branch, not yet in the journal (the process stopped while committing it): ${r.sha.slice(0, 7)} ${r.message.split('\n')[0]}`),
         ...(e.cleaned.worktrees.length ? [`  removed what the stopped process left: ${e.cleaned.worktrees.map((w) => `worktree ${w}`).join(', ')}`] : []),
       ].join('\n');
     case 'iteration:start':

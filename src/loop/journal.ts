@@ -5,6 +5,8 @@ import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Attempt, CommitRecord, FlakyTest, LoopEvent, Totals } from '../model.js';
 import type { Reporter } from '../report/reporter.js';
+import type { IterationTotals } from '../report/summary.js';
+import { isRunFix, type BranchCommit } from '../vcs/history.js';
 import { LoopError } from './errors.js';
 
 type Of<T extends LoopEvent['type']> = Extract<LoopEvent, { type: T }>;
@@ -68,6 +70,8 @@ export interface JournalFold {
   lastTotals?: Totals;
   /** The iterations' reports. */
   reports: string[];
+  /** Each iteration that ended: its totals at its start and at its end, as the run summary charts them. */
+  totalsByIteration: IterationTotals[];
   usage: Of<'llm:usage'>[];
   /** Model usage and notices, in order: what the providers emitted. */
   providerEvents: Of<'llm:usage' | 'llm:notice'>[];
@@ -75,7 +79,9 @@ export interface JournalFold {
 }
 
 export function foldJournal(events: LoopEvent[]): JournalFold {
-  const fold: JournalFold = { iteration: 0, ended: 0, problems: 0, candidates: { proposed: 0, rejected: 0, verified: 0 }, attempts: new Map(), commits: [], flaky: [], reports: [], usage: [], providerEvents: [] };
+  const fold: JournalFold = { iteration: 0, ended: 0, problems: 0, candidates: { proposed: 0, rejected: 0, verified: 0 }, attempts: new Map(), commits: [], flaky: [], reports: [], totalsByIteration: [], usage: [], providerEvents: [] };
+  // An iteration after a commit starts from the verification run of the head: no suites:end of its own.
+  let iterationBefore: Totals | undefined;
   const proposed = new Map<string, { provider: string; title: string }>();
   const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string) => {
     const p = proposed.get(candidateId);
@@ -92,13 +98,20 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
         break;
       case 'run:resume':
         fold.branch = e.branch;
+        for (const c of e.recovered ?? []) {
+          proposed.set(c.candidateId, { provider: c.provider, title: c.message.split('\n')[0] });
+          attempt(c.problemId, c.candidateId, 'committed');
+          fold.commits.push(c);
+        }
         break;
       case 'iteration:start':
         fold.iteration = e.iteration;
         fold.problems = 0;
+        iterationBefore = undefined;
         break;
       case 'suites:end':
         fold.firstTotals ??= e.totals;
+        iterationBefore ??= e.totals;
         fold.lastTotals = e.totals;
         break;
       case 'problem:found':
@@ -133,6 +146,7 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
         fold.providerEvents.push(e);
         break;
       case 'iteration:end':
+        fold.totalsByIteration.push({ iteration: e.iteration, before: iterationBefore ?? fold.lastTotals ?? e.totals, after: e.totals });
         fold.ended = e.iteration;
         fold.lastTotals = e.totals;
         fold.reports.push(...e.reports);
@@ -143,4 +157,20 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
     }
   }
   return fold;
+}
+
+/** The run's fixes on the branch whose sha the journal does not record, read back from their trailers. */
+export function missingFixes(state: { runId: string; commits: CommitRecord[]; nextIteration: number }, onBranch: BranchCommit[]): CommitRecord[] {
+  const known = new Set(state.commits.map((c) => c.sha));
+  return onBranch
+    .filter((c) => isRunFix(c, state.runId) && !known.has(c.sha))
+    .map((c) => ({
+      sha: c.sha,
+      message: c.message,
+      files: c.files,
+      problemId: c.trailers['Fixloop-Problem'] ?? 'unknown',
+      candidateId: c.trailers['Fixloop-Candidate'] ?? c.sha,
+      provider: c.trailers['Fixloop-Provider'],
+      iteration: Number(c.trailers['Fixloop-Iteration']) || state.nextIteration,
+    }));
 }

@@ -2,7 +2,7 @@
 // summary. docs/architecture.md draws it; each step lives in its own file (session, iteration,
 // problem, stop).
 import path from 'node:path';
-import type { LoopEvent, RunSummary } from '../model.js';
+import type { CommitRecord, LoopEvent, RunSummary } from '../model.js';
 import type { PolicyInput } from '../policy/index.js';
 import { providersFromPolicy } from '../repair/index.js';
 import type { PatchProvider, ProviderSummary } from '../repair/types.js';
@@ -10,6 +10,7 @@ import { reportRunEnd, type Reporter } from '../report/index.js';
 import { onlyFlakyFail } from '../test-run.js';
 import { passVariables, withEnvironment } from '../runners/environment.js';
 import { discoverTests } from '../runners/index.js';
+import { git } from '../vcs/index.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { Channel } from './channel.js';
 import { LoopError } from './errors.js';
@@ -156,7 +157,7 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     iterations: run.iterations,
     commits,
     totalsBefore: session.resume?.totalsBefore ?? run.first?.totals ?? empty,
-    totalsAfter: after?.totals ?? empty,
+    totalsAfter: after?.totals ?? session.resume?.totalsAfter ?? empty,
     reportDir: session.reportDir,
     reports,
     startedAt: session.startedAt,
@@ -166,7 +167,10 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     ...(stopReason === 'flaky' ? { exitCode: session.policy.flaky.exitCode } : {}),
   };
   const { policy, maxIterations } = session;
-  await reportRunEnd(session.reporters, { summary, iterations: run.records, maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD });
+  const earlier = session.resume?.earlier.filter((e) => !run.records.some((r) => r.iteration === e.iteration)) ?? [];
+  await reportRunEnd(session.reporters, {
+    summary, iterations: run.records, earlier, diffs: await commitDiffs(session.root, commits), maxIterations, maxTokens: policy.budget.maxTokens, maxCostUSD: policy.budget.maxCostUSD,
+  });
   run.emit({
     type: 'run:end',
     status,
@@ -181,6 +185,13 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     branch: summary.branch,
   });
   return summary;
+}
+
+/** Each fix's diff as git has it, so a resumed run's summary shows the fixes of the processes before it. */
+async function commitDiffs(root: string, commits: CommitRecord[]): Promise<Record<string, string>> {
+  const diffs: Record<string, string> = {};
+  for (const c of commits) diffs[c.sha] = await git(root).raw(['show', '--format=', '--no-color', c.sha, '--', ...c.files]).catch(() => '');
+  return diffs;
 }
 
 /** The policy's path when it is a file of the repository (not SDK options, not defaults, not a file outside). */

@@ -253,6 +253,8 @@ async function commitCandidate(
     runId: ctx.runId,
     iteration,
     provider: candidate.provider,
+    problemId: problem.id,
+    candidateId: candidate.id,
   });
   applyPatch(ctx.workDir, candidate.patch);
   let sha: string;

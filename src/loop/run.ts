@@ -83,7 +83,8 @@ export function newRun(session: Session, options: RunOptions): Run {
     attempts: new Map(resume?.attempts ?? []),
     reports: [...(resume?.reports ?? [])],
     records: [],
-    iterations: 0,
+    // A resumed run has had the iterations before the one it continues with.
+    iterations: resume ? resume.nextIteration - 1 : 0,
     wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
   };
 }

@@ -11,12 +11,12 @@ import { isolationFor, SandboxUnavailableError } from '../sandbox/bwrap.js';
 import { redactDeep, secretRedactor } from '../secrets.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
-import { addWorktree, cleanStaleState, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { addWorktree, branchCommits, cleanStaleState, holdsNothing as branchHoldsNothing, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
 import { LoopError } from './errors.js';
 import { journalFile, journalReporter } from './journal.js';
 import { acquireLock, type Lock } from './lock.js';
 import type { Emit } from './problem.js';
-import { resumeState, type ResumeState } from './resume.js';
+import { reconcileWithBranch, resumeState, type ResumeState } from './resume.js';
 import { relativeInside } from '../paths.js';
 
 export interface SessionOptions {
@@ -53,6 +53,8 @@ export interface Session {
   isolation: Isolation;
   /** The run's branch; after close(), the branch that holds the fixes. */
   branch: string;
+  /** The run made `branch` (or is resuming the run that did): only then may it delete it. */
+  ownsBranch?: boolean;
   /** The journal, the iteration reports, the summary, then the caller's. */
   reporters: Reporter[];
   /** Hands the event to every reporter (the journal first), then to the caller's stream. */
@@ -72,6 +74,7 @@ export async function openSession(options: SessionOptions, push: (e: LoopEvent) 
     : loadPolicy(root, options.policyFile, Object.keys(options.adapters ?? {}));
   const policy: Policy = loaded.policy;
   const resume = options.resume === true ? resumeState(root) : options.resume;
+  if (resume) await reconcileWithBranch(root, resume);
   const baseSha = resume?.baseSha ?? (await headSha(root));
   await excludeLoopState(root, reportExclusion(root, policy.report.dir));
   const dirty = await dirtyFiles(root);
@@ -134,9 +137,12 @@ export async function beginSession(session: Session, commits: number): Promise<v
   if (resume) {
     if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
     session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
-    emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits, cleaned });
+    session.ownsBranch = true;
+    const recovered = resume.recovered?.length ? { recovered: resume.recovered } : {};
+    emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits, cleaned, ...recovered });
   } else {
     await createBranch(root, branch, session.baseSha);
+    session.ownsBranch = true;
     session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
     emit({ type: 'run:start', cwd: root, branch, baseSha: session.baseSha, maxIterations, policySource: session.policySource, uncommitted: session.dirty, cleaned });
   }
@@ -169,8 +175,17 @@ export async function closeSession(session: Session, lock: Lock, commits: number
       (err: Error) => emit({ type: 'push:end', remote, branch, ok: false, message: err.message.trim() }),
     );
   }
-  if (commits === 0) await git(root).raw(['branch', '-D', session.branch]).catch(() => undefined);
+  if (commits === 0 && session.ownsBranch && (await holdsNothing(root, session))) await git(root).raw(['branch', '-D', session.branch]).catch(() => undefined);
   lock.release();
+}
+
+/** The run's branch has nothing but what it may throw away (its report commits); a branch git cannot read is kept. */
+async function holdsNothing(root: string, session: Session): Promise<boolean> {
+  try {
+    return branchHoldsNothing(await branchCommits(root, session.baseSha, session.branch), session.runId);
+  } catch {
+    return false;
+  }
 }
 
 /** A git.branch git would refuse is a policy error, said before anything is touched. */

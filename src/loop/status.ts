@@ -1,9 +1,10 @@
 // `fixloop status`: what the journal of a run says about it, and whether its process still runs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StopReason, Totals } from '../model.js';
+import type { CommitRecord, StopReason, Totals } from '../model.js';
 import { LoopError } from './errors.js';
-import { foldJournal, listRuns, readJournal } from './journal.js';
+import { branchCommitsSync } from '../vcs/history.js';
+import { foldJournal, listRuns, missingFixes, readJournal, type JournalFold } from './journal.js';
 
 export interface RunStatus {
   runId: string;
@@ -33,6 +34,12 @@ function lockedBy(root: string): string | undefined {
   }
 }
 
+/** A stopped run's fixes on its branch that its journal lacks (killed inside \`git commit\`): \`fixloop resume\` will record them. */
+function unrecorded(root: string, runId: string, fold: JournalFold): CommitRecord[] {
+  if (fold.end || !fold.start || !fold.branch) return [];
+  return missingFixes({ runId, commits: fold.commits, nextIteration: fold.iteration }, branchCommitsSync(root, fold.start.baseSha, fold.branch));
+}
+
 /** What the journal of a run says about it: the current or last run when no id is given. */
 export function runStatus(root: string, runId?: string): RunStatus {
   const id = runId ?? listRuns(root).at(-1);
@@ -44,7 +51,7 @@ export function runStatus(root: string, runId?: string): RunStatus {
     state: end ? 'finished' : lockedBy(root) === id ? 'running' : 'stopped',
     iteration: fold.iteration,
     problems: fold.problems,
-    commits: fold.commits.map((c) => ({ sha: c.sha, message: c.message.split('\n')[0] })),
+    commits: [...fold.commits, ...unrecorded(root, id, fold)].map((c) => ({ sha: c.sha, message: c.message.split('\n')[0] })),
     candidates: fold.candidates,
     reports: end ? end.reports : fold.reports,
   };

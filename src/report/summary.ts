@@ -7,9 +7,21 @@ import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
 import { safeMarkdown, stripControl } from '../safe-text.js';
 
+/** An iteration a run's earlier process ended (the summary of a resumed run charts it from the journal). */
+export interface IterationTotals {
+  iteration: number;
+  before: Totals;
+  after: Totals;
+}
+
 export interface SummaryInput {
   summary: RunSummary;
+  /** The iterations this process ran. */
   iterations: IterationRecord[];
+  /** A resumed run: the iterations its earlier process(es) ended, before `iterations`. */
+  earlier?: IterationTotals[];
+  /** Each commit's diff by sha, as git has it: for fixes whose attempt this process did not see. */
+  diffs?: Record<string, string>;
   maxIterations: number;
   /** The policy's model budgets, when set. */
   maxTokens?: number;
@@ -43,10 +55,26 @@ const STOP_REASONS: Record<StopReason, string> = {
   interrupted: 'the run was interrupted',
 };
 
-/** Totals at the start of the run, then after each iteration: the points of the chart. */
-export function progressPoints(iterations: IterationRecord[]): { label: string; totals: Totals }[] {
-  if (iterations.length === 0) return [];
-  return [{ label: 'start', totals: iterations[0].before.totals }, ...iterations.map((it) => ({ label: `after ${it.iteration}`, totals: it.after.totals }))];
+/**
+ * Totals at the start of the run, then after each iteration (those of earlier processes first):
+ * the points of the chart. `start`, the run's own first totals, stands for the start when given:
+ * an iteration a resumed run did again started from a head the interrupted one had moved on.
+ */
+export function progressPoints(iterations: IterationRecord[], earlier: IterationTotals[] = [], start?: Totals): { label: string; totals: Totals }[] {
+  const all = [...earlier, ...iterations.map((it) => ({ iteration: it.iteration, before: it.before.totals, after: it.after.totals }))];
+  if (all.length === 0) return [];
+  return [{ label: 'start', totals: start ?? all[0].before }, ...all.map((it) => ({ label: `after ${it.iteration}`, totals: it.after }))];
+}
+
+/** Every iteration of the run that ended, earlier processes' first. */
+function iterationNumbers(input: SummaryInput): number[] {
+  return [...(input.earlier ?? []).map((it) => it.iteration), ...input.iterations.map((it) => it.iteration)];
+}
+
+/** A fix's diff: from the attempt that made it, else as git has the commit. */
+function diffOf(input: SummaryInput, c: RunSummary['commits'][number]): string | undefined {
+  const attempt = input.iterations.flatMap((it) => it.attempts).find((a) => a.candidateId === c.candidateId && a.outcome === 'committed');
+  return attempt?.diff || input.diffs?.[c.sha];
 }
 
 function wallTime(s: RunSummary): string {
@@ -56,7 +84,9 @@ function wallTime(s: RunSummary): string {
 function headline(input: SummaryInput): string {
   const { summary } = input;
   const last = input.iterations[input.iterations.length - 1];
-  const green = last ? isGreen(last.after, { expectedTests: last.expectedTests }) : false;
+  // A resumed run that ran no iteration itself has only its earlier totals to go by.
+  const t = summary.totalsAfter;
+  const green = last ? isGreen(last.after, { expectedTests: last.expectedTests }) : !!input.earlier?.length && t.passed > 0 && t.failed === 0 && t.loadErrors === 0;
   const state = green ? 'green' : summary.status === 'blocked' ? 'blocked' : summary.status === 'interrupted' ? 'interrupted' : 'not green';
   return `The run ended ${state} after ${plural(summary.iterations, 'iteration')} because ${STOP_REASONS[summary.stopReason]}: ${formatTotals(summary.totalsBefore, { every: true })} at the start, ${formatTotals(summary.totalsAfter, { every: true })} at the end, with ${plural(summary.commits.length, 'fix', 'fixes')} committed${summary.branch ? ` on ${code(summary.branch)}` : ''}.`;
 }
@@ -64,17 +94,17 @@ function headline(input: SummaryInput): string {
 export function renderSummaryMarkdown(input: SummaryInput): string {
   const { summary } = input;
   const out = [`# fixloop run ${summary.runId}`, '', headline(input), ''];
-  out.push('## Progress', '', table(['Point', 'Tests', 'Passed', 'Failed', 'Skipped', 'Load errors'], progressPoints(input.iterations).map((p) => [p.label, String(p.totals.tests), String(p.totals.passed), String(p.totals.failed), String(p.totals.skipped), String(p.totals.loadErrors)])), '');
+  out.push('## Progress', '', table(['Point', 'Tests', 'Passed', 'Failed', 'Skipped', 'Load errors'], progressPoints(input.iterations, input.earlier, summary.totalsBefore).map((p) => [p.label, String(p.totals.tests), String(p.totals.passed), String(p.totals.failed), String(p.totals.skipped), String(p.totals.loadErrors)])), '');
   out.push('## Fixes', '');
   if (summary.commits.length === 0) out.push('No fix was committed.', '');
   summary.commits.forEach((c, i) => {
-    const attempt = input.iterations.flatMap((it) => it.attempts).find((a) => a.candidateId === c.candidateId && a.outcome === 'committed');
+    const diff = diffOf(input, c);
     out.push(`### ${i + 1}. ${subject(c.message)}`, '', `Iteration ${c.iteration} · commit ${code(shortSha(c.sha))} · provider ${code(c.provider)} · ${c.files.map(code).join(', ')}`, '');
-    if (attempt?.diff) out.push(fence(attempt.diff, 'diff'), '');
+    if (diff) out.push(fence(diff, 'diff'), '');
   });
   out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
   out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
-  out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
+  out.push('## Iteration reports', '', ...iterationNumbers(input).map((n) => `- [Iteration ${n}](iteration-${n}.md)`), '');
   return safeMarkdown(out.join('\n'));
 }
 
@@ -118,14 +148,14 @@ export function progressChart(points: { label: string; totals: Totals }[]): stri
 
 export function renderSummaryHtml(input: SummaryInput): string {
   const { summary } = input;
-  const points = progressPoints(input.iterations);
+  const points = progressPoints(input.iterations, input.earlier, summary.totalsBefore);
   const rows = points.map((p) => `<tr><td>${esc(p.label)}</td><td>${p.totals.tests}</td><td>${p.totals.passed}</td><td>${p.totals.failed}</td><td>${p.totals.skipped}</td><td>${p.totals.loadErrors}</td></tr>`).join('');
   const fixes = summary.commits.map((c, i) => {
-    const attempt = input.iterations.flatMap((it) => it.attempts).find((a) => a.candidateId === c.candidateId && a.outcome === 'committed');
+    const diff = diffOf(input, c);
     return `<tr><td>${c.iteration}</td><td><a href="#fix-${i + 1}"><code>${esc(shortSha(c.sha))}</code></a></td><td>${esc(subject(c.message))}</td><td>${esc(c.provider)}</td><td>${c.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</td></tr>` +
-      `<tr class="diff" id="fix-${i + 1}"><td colspan="5"><details><summary>diff of ${esc(shortSha(c.sha))}</summary><pre>${esc(attempt?.diff ?? '(no diff recorded)')}</pre></details></td></tr>`;
+      `<tr class="diff" id="fix-${i + 1}"><td colspan="5"><details><summary>diff of ${esc(shortSha(c.sha))}</summary><pre>${esc(diff ?? '(no diff recorded)')}</pre></details></td></tr>`;
   }).join('');
-  const reports = input.iterations.map((it) => `<li><a href="iteration-${it.iteration}.md">Iteration ${it.iteration}</a></li>`).join('');
+  const reports = iterationNumbers(input).map((n) => `<li><a href="iteration-${n}.md">Iteration ${n}</a></li>`).join('');
   const headlineText = headline(input).replace(/`([^`]*)`/g, '$1');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>fixloop run ${esc(summary.runId)}</title>

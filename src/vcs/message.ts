@@ -71,6 +71,9 @@ export interface CommitMessageInput {
   runId: string;
   iteration: number;
   provider: string;
+  /** The problem and candidate the fix is for: `fixloop resume` reads a commit its journal lacks back from them. */
+  problemId?: string;
+  candidateId?: string;
 }
 
 export const COMMIT_TYPES = ['fix', 'feat', 'refactor', 'perf', 'test', 'docs', 'build', 'ci', 'chore', 'style', 'revert'] as const;
@@ -112,10 +115,17 @@ export function commitMessage(input: CommitMessageInput): string {
     `Verification: ${formatTotals(input.before)} → ${formatTotals(input.after)}.`,
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
-  const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
+  const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${trailerValue(input.provider)}`];
+  if (input.problemId) trailers.push(`Fixloop-Problem: ${trailerValue(input.problemId)}`);
+  if (input.candidateId) trailers.push(`Fixloop-Candidate: ${trailerValue(input.candidateId)}`);
   // Root causes and subjects come from models and test output: no escape sequence reaches git log.
   const message = secretRedactor()(stripControl([header, '', ...body, '', ...trailers, ''].join('\n')));
   const problem = commitMessageProblem(message);
   if (problem) throw new CommitMessageError(`Not a Conventional Commits message: ${problem}`);
   return message;
+}
+
+/** One line, as a trailer's value must be (an SDK provider may name its candidates anyhow). */
+function trailerValue(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

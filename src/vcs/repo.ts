@@ -143,6 +143,8 @@ export async function cleanStaleState(root: string, keepBranch?: string): Promis
     const dir = line.slice('worktree '.length);
     if (/[\\/]fixloop-(run|verify)-[^\\/]+[\\/](work|tree)$/.test(dir)) {
       await removeWorktree(root, dir);
+      // The temp folder fixloop made around it (mkdtemp), with the sandbox's tmp beside the tree.
+      rmSync(path.dirname(dir), { recursive: true, force: true });
       worktrees.push(dir);
     }
   }

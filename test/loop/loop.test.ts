@@ -51,6 +51,8 @@ describe('createLoop on the demo app', () => {
         `Fixloop-Run: ${summary.runId}`,
         'Fixloop-Iteration: 1',
         'Fixloop-Provider: codefix',
+        `Fixloop-Problem: ${commit.problemId}`,
+        `Fixloop-Candidate: ${commit.candidateId}`,
       ].join('\n'),
     );
     expect(sh(repo, 'git', ['show', '--format=', summary.branch, '--', 'src/shared/isolated-environment.ts']).split('\n').filter((l) => /^[-+][^-+]/.test(l))).toEqual([

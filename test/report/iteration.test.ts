@@ -310,4 +310,17 @@ describe('tests that share a name in the reports', () => {
     );
     expect(iterationJson(rec).stillFailing.tests.map((t) => t.id)).toEqual(['unit::test/math.test.ts::adds 1 [2]', 'unit::test/math.test.ts::adds 1 [3]']);
   });
+
+  it('says no test went from failing to passing when nothing was fixed, whichever namesake passes', () => {
+    const same = (status: 'passed' | 'failed', occurrence?: number) => {
+      const t = testCase('unit', 'test/math.test.ts', 'adds 1', status, status === 'failed' ? 'AssertionError: expected 3 not to be 3' : undefined);
+      return occurrence ? { ...t, id: `${t.id} [${occurrence}]`, occurrence } : t;
+    };
+    for (const tests of [[same('passed'), same('failed', 2)], [same('failed'), same('passed', 2)]]) {
+      const run = testRun([suiteRun('unit', 'npx vitest run', tests)]);
+      const rec = { ...withAfter(demoRecord(), run), before: run };
+      expect(renderIterationMarkdown(rec)).toContain('This iteration committed 0 fixes and 0 tests went from failing or not run to passing');
+      expect(iterationJson(rec).newlyPassing).toEqual([]);
+    }
+  });
 });

@@ -60,6 +60,49 @@ describe('run summary (Markdown)', () => {
   });
 });
 
+describe('run summary of a resumed run', () => {
+  const totals = (passed: number, failed: number, loadErrors = 0) => ({ tests: passed + failed, passed, failed, skipped: 0, loadErrors });
+
+  it('charts the iterations of the processes before it from the run\'s start, lists their reports, and shows their fixes\' diffs from git', () => {
+    const run = greenRun();
+    const rec = { ...run.iterations[0], iteration: 3, attempts: [], commits: [] };
+    const md = renderSummaryMarkdown({
+      ...run,
+      iterations: [rec],
+      earlier: [
+        { iteration: 1, before: totals(20, 0, 2), after: totals(24, 2) },
+        { iteration: 2, before: totals(24, 2), after: totals(25, 1) },
+      ],
+      diffs: { [run.summary.commits[0].sha]: 'diff --git a/src/shared/env.ts b/src/shared/env.ts\n+from git' },
+      summary: { ...run.summary, iterations: 3 },
+    });
+    expect(md.split('\n')[2]).toMatch(/^The run ended green after 3 iterations because every suite is green: 20 passed, 0 failed, 0 skipped, 2 files failed to load at the start, /);
+    expect(md).toContain(['| start | 20 | 20 | 0 | 0 | 2 |', '| after 1 | 26 | 24 | 2 | 0 | 0 |', '| after 2 | 26 | 25 | 1 | 0 | 0 |', '| after 3 | 26 | 26 | 0 | 0 | 0 |'].join('\n'));
+    expect(md).toContain('```diff\ndiff --git a/src/shared/env.ts b/src/shared/env.ts\n+from git\n```');
+    expect(md).toContain('- [Iteration 1](iteration-1.md)\n- [Iteration 2](iteration-2.md)\n- [Iteration 3](iteration-3.md)');
+    const html = renderSummaryHtml({ ...run, iterations: [rec], earlier: [{ iteration: 1, before: totals(20, 0, 2), after: totals(26, 0) }], diffs: { [run.summary.commits[0].sha]: '+from git' } });
+    expect(html).toContain('<pre>+from git</pre>');
+    expect(html).toContain('<li><a href="iteration-1.md">Iteration 1</a></li><li><a href="iteration-3.md">Iteration 3</a></li>');
+  });
+
+  it('starts the chart at the run\'s first totals when the interrupted iteration was done again from a moved head', () => {
+    const run = greenRun();
+    const md = renderSummaryMarkdown({ ...run, summary: { ...run.summary, totalsBefore: totals(3, 0, 4) } });
+    expect(md).toContain('| start | 3 | 3 | 0 | 0 | 4 |\n| after 1 | 26 | 26 | 0 | 0 | 0 |');
+  });
+
+  it('ran no iteration itself: says green only from the totals the earlier process ended with', () => {
+    const run = greenRun();
+    const summary = { ...run.summary, stopReason: 'max-iterations' as const, status: 'failing' as const, iterations: 2 };
+    const earlier = [{ iteration: 1, before: totals(20, 0, 2), after: totals(24, 2) }, { iteration: 2, before: totals(24, 2), after: totals(26, 0) }];
+    const md = renderSummaryMarkdown({ ...run, iterations: [], earlier, summary: { ...summary, totalsAfter: totals(26, 0) } });
+    expect(md.split('\n')[2]).toMatch(/^The run ended green after 2 iterations because the iteration budget was spent/);
+    expect(md).toContain('| after 2 | 26 | 26 | 0 | 0 | 0 |');
+    const failing = renderSummaryMarkdown({ ...run, iterations: [], earlier, summary: { ...summary, totalsAfter: totals(24, 2) } });
+    expect(failing.split('\n')[2]).toMatch(/^The run ended not green after 2 iterations/);
+  });
+});
+
 describe('run summary: model spend', () => {
   it('shows tokens, requests, cache share and cost against the policy limits, and a fatal stop with its error', () => {
     const run = greenRun();

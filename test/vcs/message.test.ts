@@ -47,6 +47,23 @@ describe('commitMessage', () => {
     );
   });
 
+  it('names the problem and the candidate in trailers, each on one line, so resume can read a commit back', () => {
+    const message = commitMessage({
+      intent: { type: 'fix', subject: 'restore the order' },
+      files: ['src/order.ts'],
+      rootCause: 'r',
+      fix: 'f',
+      before: { tests: 2, passed: 1, failed: 1, skipped: 0, loadErrors: 0 },
+      after: { tests: 2, passed: 2, failed: 0, skipped: 0, loadErrors: 0 },
+      runId: 'r1',
+      iteration: 3,
+      provider: 'my provider',
+      problemId: '95506f0a7725',
+      candidateId: 'mine\nsecond line',
+    });
+    expect(message.split('\n').slice(-6)).toEqual(['Fixloop-Run: r1', 'Fixloop-Iteration: 3', 'Fixloop-Provider: my provider', 'Fixloop-Problem: 95506f0a7725', 'Fixloop-Candidate: mine second line', '']);
+  });
+
   it('keeps a scope the provider chose', () => {
     const message = commitMessage({
       intent: { type: 'fix', scope: 'env', subject: 'correct global declaration order in get_env() function' },
