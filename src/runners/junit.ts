@@ -6,6 +6,7 @@ import type { SuiteConfig } from '../policy/schema.js';
 import { npmScript, npmSeparator, shellQuote, withTestPaths } from './command-line.js';
 import { outputLoadFailures } from './junit-output.js';
 import { parseJunitXml } from './junit-parse.js';
+import { conftestLoadFailures } from './python-text.js';
 import { runWithReport, WHOLE_SUITE_WARNING, shownCommand, suiteDirs, type Narrowing } from './report-run.js';
 import { MAX_SELECTED, noRetryWarning } from './select.js';
 import type { RunOptions, TestRunnerAdapter } from './types.js';
@@ -91,6 +92,7 @@ export class PytestAdapter implements TestRunnerAdapter {
         warnings: narrowing.retries ? [noRetryWarning(named('pytest', version))] : [],
       }),
       parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name, dialect: 'pytest' }),
+      parseWithoutReport: (output, ctx) => ({ tests: [], loadFailures: conftestLoadFailures(output, ctx, suite.name) }),
     });
   }
 }
