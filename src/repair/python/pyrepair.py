@@ -16,6 +16,11 @@ UNBOUND = re.compile(r"cannot access (?:local|free) variable '(\w+)' where it is
 COROUTINE = re.compile(r"coroutine '(?:[\w.]+\.)?(\w+)' was never awaited|<coroutine object (?:[\w.]+\.)?(\w+) at")
 
 
+def unique(pattern, text):
+    """The groups of each match, each distinct tuple once, in the order first seen."""
+    return list(dict.fromkeys(m.groups() for m in pattern.finditer(text)))
+
+
 def syntax_fixes(root, path):
     return pysyntax.repairs(pyanalysis.read(root, path), path)
 
@@ -26,22 +31,23 @@ def rule_fixes(root, path, line, text):
         return []  # nothing semantic in a file that does not compile
     tree = ast.parse(source)
     fixes = []
-    for m in NOT_DEFINED.finditer(text):
-        fixes += pyimports.import_fixes(root, path, source, tree, m.group(1))
-        fixes += spelling_fixes(path, source, tree, m.group(1), line, m.group(2))
+    # A problem's text holds every failing test's traceback: hundreds of the same error, asked once.
+    for name, hint in unique(NOT_DEFINED, text):
+        fixes += pyimports.import_fixes(root, path, source, tree, name)
+        fixes += spelling_fixes(path, source, tree, name, line, hint)
     if not NOT_DEFINED.search(text):
         # The NameError was caught on its way (`except Exception: return False`) and the tests saw
         # only what the handler made of it: the names that would raise it are read from the code.
         for name, at in sorted(undefined_names(tree).items(), key=lambda item: item[1]):
             fixes += pyimports.import_fixes(root, path, source, tree, name)
             fixes += spelling_fixes(path, source, tree, name, at, None)
-    for m in CANNOT_IMPORT.finditer(text):
-        fixes += pyimports.cannot_import_fixes(root, path, source, tree, m.group(1), m.group(2))
-    for m in UNBOUND.finditer(text):
+    for name, module in unique(CANNOT_IMPORT, text):
+        fixes += pyimports.cannot_import_fixes(root, path, source, tree, name, module)
+    for groups in unique(UNBOUND, text):
         if line:
-            fixes += unbound_fixes(path, source, tree, m.group(1) or m.group(2), line)
-    for m in COROUTINE.finditer(text):
-        fixes += await_fixes(path, source, tree, m.group(1) or m.group(2), line)
+            fixes += unbound_fixes(path, source, tree, groups[0] or groups[1], line)
+    for groups in unique(COROUTINE, text):
+        fixes += await_fixes(path, source, tree, groups[0] or groups[1], line)
     kept, seen = [], set()
     for fix in fixes:
         if fix["after"] not in seen and pyanalysis.check(fix["after"], path) is None:

@@ -175,6 +175,14 @@ describe('rule fixes', () => {
     expect(await ask({ 'm.py': 'from n import *\n\n\ndef f():\n    return X\n', 'n.py': 'X = 1\n' }, 'm.py', 5, 'AssertionError')).toEqual([]);
   });
 
+  it("answers a problem's text of hundreds of failures (the same NameError in each) as it answers one", async () => {
+    const files = { 'pkg/__init__.py': '', 'pkg/utils.py': 'def imt(x):\n    return x\n', 'pkg/grouping.py': 'from pkg.utils import recurse\n\n\ndef group(t):\n    return imt(t)\n' };
+    const once = "E   NameError: name 'imt' is not defined\npkg/grouping.py:5: NameError\n";
+    const [one, many] = await Promise.all([ask(files, 'pkg/grouping.py', 5, once), ask(files, 'pkg/grouping.py', 5, once.repeat(400))]);
+    expect(many).toEqual(one);
+    expect(one.map((f) => f.subject)).toEqual(['import imt from pkg.utils']);
+  });
+
   it('proposes nothing semantic in a file that does not compile', async () => {
     expect(await ask({ 'm.py': 'def f(:\n    return json\n' }, 'm.py', 2, "NameError: name 'json' is not defined")).toEqual([]);
   });
