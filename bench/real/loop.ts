@@ -157,6 +157,8 @@ export async function faultRuns(entry: Entry, base: string, baseline: LoopRun | 
   const python = entry.runner === 'pytest';
   for (const kind of shuffled(python ? PY_FAULT_KINDS : [...FAULT_KINDS], random)) {
     if (results.length >= count) break;
+    // The sites come from the clean files: the previous kind's loop left its fault checked out.
+    await resetCheckout(entry, base);
     const sites = files.flatMap((f) => (python ? pySitesOf : sitesOf)(kind, f, readFileSync(path.join(dir, f), 'utf8')));
     for (const site of shuffled(sites, random).slice(0, tries)) {
       await resetCheckout(entry, base);

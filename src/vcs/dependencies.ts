@@ -1,8 +1,10 @@
 // Dependencies in a worktree as in the user's checkout: what git does not carry (node_modules at any
 // depth, Python virtualenvs, submodules' files) is provided without installing anything, and so
 // that nothing run in the worktree can change the user's copy of it.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { commandEnvironment } from '../runners/environment.js';
+import { checkoutImportDirs } from '../runners/python-paths.js';
 import { git } from './repo.js';
 
 export interface ProvidedDependencies {
@@ -12,6 +14,11 @@ export interface ProvidedDependencies {
   virtualenvs: string[];
   /** Submodules checked out from the checkout's own copy. */
   submodules: string[];
+  /**
+   * Directories the project's Python imports from the checkout (an editable install's .pth): pytest
+   * suites in the worktree get the worktree's own first on PYTHONPATH. Repository-relative.
+   */
+  pythonPath?: string[];
   /** What could not be provided, and why. */
   problems: string[];
 }
@@ -22,6 +29,7 @@ export function describeDependencies(d: ProvidedDependencies): string {
     ...(d.nodeModules.length ? [`linked node_modules at ${d.nodeModules.join(', ')}`] : []),
     ...(d.virtualenvs.length ? [`linked virtualenv ${d.virtualenvs.join(', ')}`] : []),
     ...(d.submodules.length ? [`submodule ${d.submodules.join(', ')} checked out from the checkout's copy`] : []),
+    ...(d.pythonPath?.length ? [`Python imports ${d.pythonPath.join(', ')} from the checkout: pytest suites import the worktree's copy (PYTHONPATH)`] : []),
     ...d.problems,
   ];
   return parts.length ? parts.join('; ') : 'none needed (no node_modules, virtualenv or submodule outside git)';
@@ -136,5 +144,17 @@ export async function provideDependencies(root: string, dir: string): Promise<Pr
     }
   }
   await checkoutSubmodules(root, dir, provided);
+  const python = await pythonImports(root);
+  if (python.length) provided.pythonPath = python;
   return provided;
+}
+
+const PYTHON_PROJECT = ['pyproject.toml', 'setup.py', 'setup.cfg', 'pytest.ini', 'conftest.py'];
+
+/** What the project's Python (the active virtualenv's, the checkout's .venv, else python3) imports from the checkout. */
+async function pythonImports(root: string): Promise<string[]> {
+  if (!PYTHON_PROJECT.some((f) => existsSync(path.join(root, f)))) return [];
+  const env = commandEnvironment().env;
+  const venv = [env.VIRTUAL_ENV, path.join(root, '.venv'), path.join(root, 'venv')].find((v) => v && existsSync(path.join(v, 'bin', 'python')));
+  return checkoutImportDirs(venv ? path.join(venv, 'bin', 'python') : 'python3', realpathSync(root), env);
 }

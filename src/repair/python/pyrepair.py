@@ -16,6 +16,11 @@ UNBOUND = re.compile(r"cannot access (?:local|free) variable '(\w+)' where it is
 COROUTINE = re.compile(r"coroutine '(?:[\w.]+\.)?(\w+)' was never awaited|<coroutine object (?:[\w.]+\.)?(\w+) at")
 
 
+def unique(pattern, text):
+    """The groups of each match, each distinct tuple once, in the order first seen."""
+    return list(dict.fromkeys(m.groups() for m in pattern.finditer(text)))
+
+
 def syntax_fixes(root, path):
     return pysyntax.repairs(pyanalysis.read(root, path), path)
 
@@ -26,22 +31,67 @@ def rule_fixes(root, path, line, text):
         return []  # nothing semantic in a file that does not compile
     tree = ast.parse(source)
     fixes = []
-    for m in NOT_DEFINED.finditer(text):
-        fixes += pyimports.import_fixes(root, path, source, tree, m.group(1))
-        fixes += spelling_fixes(path, source, tree, m.group(1), line, m.group(2))
-    for m in CANNOT_IMPORT.finditer(text):
-        fixes += pyimports.cannot_import_fixes(root, path, source, tree, m.group(1), m.group(2))
-    for m in UNBOUND.finditer(text):
+    # A problem's text holds every failing test's traceback: hundreds of the same error, asked once.
+    for name, hint in unique(NOT_DEFINED, text):
+        fixes += pyimports.import_fixes(root, path, source, tree, name)
+        fixes += spelling_fixes(path, source, tree, name, line, hint)
+    if not NOT_DEFINED.search(text):
+        # The NameError was caught on its way (`except Exception: return False`) and the tests saw
+        # only what the handler made of it: the names that would raise it are read from the code.
+        for name, at in sorted(undefined_names(tree).items(), key=lambda item: item[1]):
+            fixes += pyimports.import_fixes(root, path, source, tree, name)
+            fixes += spelling_fixes(path, source, tree, name, at, None)
+    for name, module in unique(CANNOT_IMPORT, text):
+        fixes += pyimports.cannot_import_fixes(root, path, source, tree, name, module)
+    for groups in unique(UNBOUND, text):
         if line:
-            fixes += unbound_fixes(path, source, tree, m.group(1) or m.group(2), line)
-    for m in COROUTINE.finditer(text):
-        fixes += await_fixes(path, source, tree, m.group(1) or m.group(2), line)
+            fixes += unbound_fixes(path, source, tree, groups[0] or groups[1], line)
+    for groups in unique(COROUTINE, text):
+        fixes += await_fixes(path, source, tree, groups[0] or groups[1], line)
     kept, seen = [], set()
     for fix in fixes:
         if fix["after"] not in seen and pyanalysis.check(fix["after"], path) is None:
             seen.add(fix["after"])
             kept.append(fix)
     return kept
+
+
+MODULE_NAMES = {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__path__",
+                "__annotations__", "__dict__", "__module__", "__qualname__", "__class__", "__debug__"}
+
+
+def undefined_names(tree):
+    """Names the module reads that nothing in it binds and no builtin provides, with the first line
+    reading each: a NameError whenever that line runs. None when a star import, a module
+    __getattr__ or globals() may provide any name."""
+    bound = set(dir(builtins)) | MODULE_NAMES
+    read = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars"):
+            return {}
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                read.setdefault(node.id, node.lineno)
+            else:
+                bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == "__getattr__" and node in tree.body:
+                return {}
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return {}
+                bound.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        elif isinstance(getattr(node, "name", None), str) and not isinstance(node, ast.alias):
+            bound.add(node.name)  # except ... as name, match captures
+        elif isinstance(getattr(node, "rest", None), str):
+            bound.add(node.rest)  # match {**rest}
+    return {name: line for name, line in read.items() if name not in bound}
 
 
 def replace_names(source, nodes, new):

@@ -4,6 +4,10 @@ import type { SuiteRun } from '../../model.js';
 import type { SuiteConfig } from '../../policy/schema.js';
 import { npmScript, npmSeparator, shellQuote, withTestPaths } from '../command-line.js';
 import { parseJunitXml } from '../junit/parse.js';
+import { interpreterOf } from '../../repair/python/interpreter.js';
+import { commandEnvironment } from '../environment.js';
+import { worktreePythonPath } from '../python-paths.js';
+import { conftestLoadFailures } from './text.js';
 import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
 import { MAX_SELECTED, noRetryWarning } from '../select.js';
 import type { RunOptions, TestRunnerAdapter } from '../types.js';
@@ -57,14 +61,18 @@ export class PytestAdapter implements TestRunnerAdapter {
     const probe = pytestVersionCommand(suite.command, runDir);
     // pytest 6 and older print "This is pytest version 6.2.5, imported from ..." on stderr.
     const version = probe ? await commandVersion(probe, runDir, /pytest(?: version)? (\d+\.\d+(?:\.\d+)?)/, options.env) : { from: 'no pytest in the command' };
+    const env = { ...commandEnvironment().env, ...options.env };
+    const pythonPath = await worktreePythonPath(interpreterOf(suite.command, runDir) ?? 'python3', options.cwd, env);
     return runWithReport(suite, options, {
       expected: { name: 'a pytest JUnit report', hint: 'is it a pytest command, and is pytest installed?' },
       plan: (_suite, reportFile, files, dir, narrowing) => ({
         run: pytestCommand(suite.command, reportFile, files, dir, narrowing, version),
         shown: shownCommand(suite.command, files),
         warnings: narrowing.retries ? [noRetryWarning(named('pytest', version))] : [],
+        ...(pythonPath ? { env: { PYTHONPATH: pythonPath } } : {}),
       }),
       parse: (text, _output, ctx) => parseJunitXml(text, { ...ctx, suite: suite.name, dialect: 'pytest' }),
+      parseWithoutReport: (output, ctx) => ({ tests: [], loadFailures: conftestLoadFailures(output, ctx, suite.name) }),
     });
   }
 }

@@ -159,6 +159,30 @@ describe('rule fixes', () => {
     expect(fix.after).toBe(text.replace('value = fetch()', 'value = await fetch()'));
   });
 
+  it("imports a name whose NameError a handler swallowed (itsdangerous' verify_signature: `except Exception: return False`)", async () => {
+    const signer =
+      'import hmac\n\nfrom .encoding import base64_encode\n\n\ndef verify(key, sig, value):\n    try:\n        sig = base64_decode(sig)\n    except Exception:\n        return False\n    return hmac.compare_digest(sig, key + value)\n';
+    const files = { 'pkg/__init__.py': '', 'pkg/encoding.py': 'def base64_encode(s):\n    return s\n\n\ndef base64_decode(s):\n    return s\n', 'pkg/signer.py': signer };
+    const fixes = await ask(files, 'pkg/signer.py', 10, 'itsdangerous.exc.BadSignature: Signature does not match');
+    expect(fixes[0]).toMatchObject({ rule: 'missing import', subject: 'import base64_decode from pkg.encoding' });
+    expect(fixes[0].after).toBe(signer.replace('from .encoding import base64_encode', 'from .encoding import base64_encode, base64_decode'));
+  });
+
+  it('reads no undefined name where every name is bound, or where globals() or a star import may bind any', async () => {
+    const bound = 'import os as o\ntry:\n    import json\nexcept ImportError:\n    json = None\n\n\ndef f(a, *rest, **kw):\n    global g\n    g = [x for x in rest]\n    try:\n        return o.sep, json, a, kw, g, __name__\n    except OSError as e:\n        return e\n';
+    expect(await ask({ 'm.py': bound }, 'm.py', 12, 'AssertionError: assert 1 == 2')).toEqual([]);
+    expect(await ask({ 'm.py': 'globals()["X"] = 1\n\n\ndef f():\n    return X\n', 'n.py': 'X = 1\n' }, 'm.py', 5, 'AssertionError')).toEqual([]);
+    expect(await ask({ 'm.py': 'from n import *\n\n\ndef f():\n    return X\n', 'n.py': 'X = 1\n' }, 'm.py', 5, 'AssertionError')).toEqual([]);
+  });
+
+  it("answers a problem's text of hundreds of failures (the same NameError in each) as it answers one", async () => {
+    const files = { 'pkg/__init__.py': '', 'pkg/utils.py': 'def imt(x):\n    return x\n', 'pkg/grouping.py': 'from pkg.utils import recurse\n\n\ndef group(t):\n    return imt(t)\n' };
+    const once = "E   NameError: name 'imt' is not defined\npkg/grouping.py:5: NameError\n";
+    const [one, many] = await Promise.all([ask(files, 'pkg/grouping.py', 5, once), ask(files, 'pkg/grouping.py', 5, once.repeat(400))]);
+    expect(many).toEqual(one);
+    expect(one.map((f) => f.subject)).toEqual(['import imt from pkg.utils']);
+  });
+
   it('proposes nothing semantic in a file that does not compile', async () => {
     expect(await ask({ 'm.py': 'def f(:\n    return json\n' }, 'm.py', 2, "NameError: name 'json' is not defined")).toEqual([]);
   });
