@@ -40,20 +40,20 @@ function packageDirOf(root: string, rel: string): string {
   return rel;
 }
 
-/** The top directories a package's entry points live in: "dist" for `"main": "dist/index.js"`. */
-function entryDirs(pkgJson: unknown): Set<string> {
-  const dirs = new Set<string>();
+/** The files a package's entry points name, relative to it: "dist/index.js", "web/dist/server.js". */
+function entryPaths(pkgJson: unknown): string[] {
+  const paths: string[] = [];
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      const first = value.replace(/^\.\//, '').split('/')[0];
-      if (first && first !== '.' && first !== '..' && value.replace(/^\.\//, '').includes('/')) dirs.add(first);
+      const rel = path.posix.normalize(value.replace(/^\.\//, ''));
+      if (rel.includes('/') && !rel.startsWith('../')) paths.push(rel);
     } else if (value && typeof value === 'object') {
       for (const inner of Object.values(value)) visit(inner);
     }
   };
   const pkg = (pkgJson ?? {}) as Record<string, unknown>;
   for (const field of ['main', 'module', 'browser', 'types', 'typings', 'bin', 'exports']) visit(pkg[field]);
-  return dirs;
+  return paths;
 }
 
 /**
@@ -64,19 +64,19 @@ function entryDirs(pkgJson: unknown): Set<string> {
  */
 export function copyBuildOutputs(root: string, dir: string, linked: LinkedPackages, ignored: string[]): string[] {
   const copied: string[] = [];
-  const wanted = new Map<string, Set<string>>();
+  const wanted = new Map<string, string[]>();
   for (const pkg of linked) {
-    let json: unknown;
     try {
-      json = JSON.parse(readFileSync(path.join(root, pkg, 'package.json'), 'utf8'));
+      wanted.set(pkg, entryPaths(JSON.parse(readFileSync(path.join(root, pkg, 'package.json'), 'utf8'))));
     } catch {
       continue;
     }
-    wanted.set(pkg, entryDirs(json));
   }
   for (const rel of ignored) {
-    const pkg = path.dirname(rel);
-    if (!wanted.get(pkg)?.has(path.basename(rel))) continue;
+    // The package the directory is in (the nearest linked one above it), and its path inside it.
+    const pkg = [...wanted.keys()].filter((p) => rel.startsWith(`${p}${path.sep}`)).sort((a, b) => b.length - a.length)[0];
+    const inside = pkg && rel.slice(pkg.length + 1).split(path.sep).join('/');
+    if (!pkg || !wanted.get(pkg)!.some((entry) => entry.startsWith(`${inside}/`))) continue;
     const target = path.join(dir, rel);
     if (existsSync(target) || !existsSync(path.dirname(target))) continue;
     cpSync(path.join(root, rel), target, { recursive: true, verbatimSymlinks: true });
