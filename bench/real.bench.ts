@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { faultRuns, fixloopInit, fixloopRun, plainRun, totalsEqual, type EntryResult } from './real/loop.js';
+import { faultRuns, fixloopInit, fixloopRun, plainRun, runnerSuiteTotals, totalsEqual, type EntryResult } from './real/loop.js';
 import { renderReport, type Stored } from './real/report.js';
 import { REAL_DIR, checkoutOf, exec, resetCheckout, setUp, type Entry, type Setup } from './real/setup.js';
 
@@ -57,7 +57,8 @@ async function measure(entry: Entry): Promise<EntryResult> {
     await resetCheckout(entry, entry.commit);
   }
   const loop = await fixloopRun(entry);
-  const clean = { ...loop, totalsEqual: totalsEqual(loop.totals, plain.totals) };
+  const runnerSuites = runnerSuiteTotals(loop, init.policy);
+  const clean = { ...loop, totalsEqual: totalsEqual(runnerSuites?.totals ?? loop.totals, plain.totals), ...(runnerSuites ? { runnerSuites } : {}) };
   console.error(`  clean run: ${loop.status ?? 'no run:end'} (exit ${loop.exitCode}), ${(loop.ms / 1000).toFixed(1)} s, totals ${JSON.stringify(loop.totals)}${loop.blockers.length ? `, blocked: ${loop.blockers.map((b) => b.reason).join(', ')}` : ''}`);
   const result: EntryResult = { plain, init, clean };
   if (SKIP_FAULTS) result.faultsNote = 'skipped (BENCH_SKIP_FAULTS=1)';

@@ -24,13 +24,50 @@ describe('workspaces', () => {
       { name: '@acme/core', command: 'pnpm run test', format: 'vitest', timeoutSec: 600, cwd: 'packages/core' },
     ]);
     expect(notes.slice(4)).toEqual([
-      'skipped packages/core: package.json script "test:types": "tsc --noEmit": no test runner in it; give it a suite of its own ("format": "exit-code") if the loop should keep it passing',
-      'skipped packages/core: package.json script "test:bench": "vitest bench": benchmarks, not tests',
+      'skipped packages/core: package.json script "test:types": "tsc --noEmit": the root\'s package.json script "test": "pnpm -r test" does not run it',
+      'skipped packages/core: package.json script "test:bench": "vitest bench": the root\'s package.json script "test": "pnpm -r test" does not run it',
     ]);
     expect(notes.slice(0, 2)).toEqual([
       'package manager: pnpm, from pnpm-lock.yaml',
       'workspaces: 3 packages, from pnpm-workspace.yaml; the root runs them through package.json script "test": "pnpm -r test": one suite per package, for each runner\'s own report',
     ]);
+  });
+
+  it('turbo, nx, lerna, pnpm, yarn and npm recursive runs: the scripts they name in each package, no other', () => {
+    // solidjs/solid: `turbo run test test-types`; a package's test:integrations is not what the project's test command runs.
+    const packages = {
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+      'pnpm-lock.yaml': '',
+      'packages/solid/package.json': pkg({ name: 'solid-js', scripts: { test: 'vitest run && vitest run --config vitest.server.config.mjs', 'test-types': 'tsc --project tsconfig.test.json', coverage: 'vitest run --coverage' } }),
+      'packages/integration/package.json': pkg({ name: 'integration', scripts: { test: 'npm run test:imports', 'test:imports': 'node test-imports.mjs', 'test:integrations': 'vitest run' } }),
+      'packages/element/package.json': pkg({ name: 'element', scripts: { build: 'rollup -c' } }),
+      'packages/element/vitest.config.ts': 'export default {}\n',
+    };
+    const { suites, notes } = detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: 'turbo run test test-types' } }), ...packages }));
+    expect(suites).toEqual([
+      { name: 'integration', command: 'pnpm run test', format: 'exit-code', timeoutSec: 600, cwd: 'packages/integration' },
+      { name: 'solid-js', command: 'pnpm exec vitest run', format: 'vitest', timeoutSec: 600, cwd: 'packages/solid' },
+      { name: 'solid-js:test-2', command: 'pnpm exec vitest run --config vitest.server.config.mjs', format: 'vitest', timeoutSec: 600, cwd: 'packages/solid' },
+    ]);
+    expect(notes.filter((n) => n.startsWith('skipped'))).toEqual([
+      'skipped packages/integration: package.json script "test:imports": "node test-imports.mjs": the root\'s package.json script "test": "turbo run test test-types" does not run it',
+      'skipped packages/integration: package.json script "test:integrations": "vitest run": the root\'s package.json script "test": "turbo run test test-types" does not run it',
+      'skipped packages/solid: package.json script "test-types": "tsc --project tsconfig.test.json": no test runner in it; give it a suite of its own ("format": "exit-code") if the loop should keep it passing',
+    ]);
+    const run = (root: string) => detectSuites(writeProject({ 'package.json': pkg({ scripts: { test: root } }), ...packages })).suites.map((s) => s.name);
+    for (const root of [
+      'pnpm -r --filter "./packages/**" run test:integrations',
+      'nx run-many -t test:integrations',
+      'nx affected --targets=lint,test:integrations',
+      'lerna run test:integrations --stream',
+      'yarn workspaces foreach -A -p run test:integrations',
+      'npm run test:integrations --workspaces --if-present',
+      'turbo test:integrations --filter=./packages/*',
+    ]) {
+      expect(run(root)).toEqual(['integration:integrations']);
+    }
+    // What a recursive run runs cannot be told: every test script, as before.
+    expect(run('lerna exec -- npm test')).toEqual(['element', 'integration', 'integration:integrations', 'solid-js', 'solid-js:test-2']);
   });
 
   it('vitest projects at the root: one root suite, the packages\' own suites left out', () => {

@@ -207,6 +207,26 @@ describe('scripts split with a shell parser', () => {
 });
 
 describe('runners found from their config files', () => {
+  it('a test script that runs a wrapper CLI of the one configured runner becomes that runner; another runner it names stays judged by exit code', () => {
+    // pillarjs/path-to-regexp: "ts-scripts test" runs prettier, tsc, then vitest with its own options, and then size-limit.
+    const { suites, notes } = detectSuites(
+      writeProject({ 'package.json': pkg({ scripts: { test: 'ts-scripts test && npm run size', size: 'size-limit' } }), 'package-lock.json': '{}', 'vitest.config.mts': 'export default {}\n' }),
+    );
+    expect(suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
+    expect(notes.slice(1)).toEqual([
+      'suite "test": `npx vitest run` → vitest, from vitest.config.mts, which the test script most likely runs',
+      'skipped package.json script "test": "ts-scripts test && npm run size": runs no runner fixloop reads; vitest runs directly instead (give the script a suite of its own, "format": "exit-code", if the loop should keep the rest of what it does passing)',
+    ]);
+    expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'tap test/*.js' } }), '.mocharc.json': '{}' })).toEqual([
+      { name: 'test', command: 'npm test', format: 'exit-code', timeoutSec: 600 },
+      { name: 'mocha', command: 'npx mocha', format: 'mocha', timeoutSec: 600 },
+    ]);
+    expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'jest --ci || true' } }), 'jest.config.js': 'module.exports = {}\n' })).toEqual([
+      { name: 'test', command: 'npm test', format: 'exit-code', timeoutSec: 600 },
+      { name: 'jest', command: 'npx jest', format: 'jest', timeoutSec: 600 },
+    ]);
+  });
+
   it('vitest, vite with a test key, jest, mocha: each run once with the manager', () => {
     expect(suitesOf({ 'vitest.config.ts': 'export default {}\n' })).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
     expect(suitesOf({ 'package.json': '{}', 'pnpm-lock.yaml': '', 'vite.config.mts': 'export default { test: { environment: "jsdom" } }\n' })).toEqual([

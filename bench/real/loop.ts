@@ -60,7 +60,7 @@ export interface FaultResult {
 export interface EntryResult {
   plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string };
   init?: { exitCode: number | null; wrote: boolean; policy?: unknown; message: string };
-  clean?: LoopRun & { totalsEqual?: boolean };
+  clean?: LoopRun & { totalsEqual?: boolean; runnerSuites?: { totals: Totals; exitCodeSuites: string[] } };
   faults?: FaultResult[];
   faultsNote?: string;
 }
@@ -115,6 +115,22 @@ function parseLoop(r: Exec): LoopRun {
 export async function fixloopRun(entry: Entry): Promise<LoopRun> {
   const r = await exec(`${FIXLOOP} run --no-llm --json`, { cwd: checkoutOf(entry), env: envOf(entry), timeoutMs: LOOP_TIMEOUT });
   return parseLoop(r);
+}
+
+/**
+ * The clean run's totals over the suites the runner counts: a suite init judges by exit code
+ * (`node test.js` beside vitest in a monorepo) is one test to fixloop and none in the runner's
+ * summary. Undefined when every suite is the runner's (then the run's own totals are compared).
+ */
+export function runnerSuiteTotals(loop: LoopRun, policy: unknown): { totals: Totals; exitCodeSuites: string[] } | undefined {
+  const suites = (policy as { suites?: { name: string; format?: string }[] } | undefined)?.suites ?? [];
+  const exitCodeSuites = suites.filter((x) => x.format === 'exit-code').map((x) => x.name);
+  if (!exitCodeSuites.length || !loop.suites?.length || exitCodeSuites.length === suites.length) return undefined;
+  const totals: Totals = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
+  for (const x of loop.suites.filter((y) => !exitCodeSuites.includes(y.suite))) {
+    for (const key of ['tests', 'passed', 'failed', 'skipped', 'loadErrors'] as const) totals[key]! += x.totals[key] ?? 0;
+  }
+  return { totals, exitCodeSuites };
 }
 
 export function totalsEqual(fixloop: Totals | undefined, runner: RunnerTotals | undefined): boolean | undefined {

@@ -43,7 +43,9 @@ function row(e: Entry, r: Stored | undefined): string {
   const ratio = r.clean && r.plain ? `${(r.clean.ms / r.plain.ms).toFixed(1)}×` : '–';
   const plain = r.plain ? `exit ${r.plain.exitCode}${r.plain.timedOut ? ' (timeout)' : ''}, ${s(r.plain.ms)} s` : '–';
   const clean = r.clean ? `${r.clean.status ?? `no run:end (exit ${r.clean.exitCode})`}${r.clean.blockers.length ? ` [${r.clean.blockers.map((b) => b.reason).join(', ')}]` : ''}` : '–';
-  const eq = r.clean?.totalsEqual === undefined ? '–' : r.clean.totalsEqual ? 'yes' : `no: ${totals(r.clean.totals)} vs ${totals(r.plain?.totals)}`;
+  const counted = r.clean?.runnerSuites?.totals ?? r.clean?.totals;
+  const besides = r.clean?.runnerSuites ? ` (+${r.clean.runnerSuites.exitCodeSuites.length} exit-code)` : '';
+  const eq = r.clean?.totalsEqual === undefined ? '–' : r.clean.totalsEqual ? `yes${besides}` : `no: ${totals(counted)}${besides} vs ${totals(r.plain?.totals)}`;
   return `| ${e.name} | ${e.runner} ${r.setup.runnerVersion ?? e.runnerMajor} | ${e.manager} | ${plain} | ${yn(r.init?.wrote)} | ${yn(runsUnedited(r))} | ${eq} | ${clean} | ${faultCell(r)} | ${ratio} | ${r.faults?.length ? median(r.faults.map((f) => f.loop.ms / (r.plain?.ms ?? NaN)))!.toFixed(1) + '×' : '–'} |`;
 }
 
@@ -61,7 +63,8 @@ function problems(e: Entry, r: Stored): string[] {
   if (suites) out.push(`- init's suites: ${suites.map((x) => `${x.name} \`${x.command}\` (${x.format ?? 'auto'})`).join(', ')}`);
   for (const b of r.clean?.blockers ?? []) block(`clean run: suite "${b.suite}" blocked (${b.reason})`, b.message);
   if (r.clean && (r.clean.status === undefined || r.clean.status === 'error')) block(`clean run: ${r.clean.status ?? 'no run:end'} (exit ${r.clean.exitCode})${r.clean.error ? `: ${r.clean.error}` : ''}`, r.clean.tail);
-  if (r.clean?.totalsEqual === false) out.push(`- totals differ: fixloop ${totals(r.clean.totals)} vs runner ${totals(r.plain?.totals)} (runner lines: ${r.plain?.totals?.lines.map((l) => `\`${l}\``).join('; ')})`);
+  if (r.clean?.runnerSuites) out.push(`- compared with the runner's totals without the suites judged by exit code, which it does not count: ${r.clean.runnerSuites.exitCodeSuites.join(', ')}`);
+  if (r.clean?.totalsEqual === false) out.push(`- totals differ: fixloop ${totals(r.clean.runnerSuites?.totals ?? r.clean.totals)} vs runner ${totals(r.plain?.totals)} (runner lines: ${r.plain?.totals?.lines.map((l) => `\`${l}\``).join('; ')})`);
   const failedSuites = (r.clean?.suites ?? []).filter((x) => x.totals.failed > 0 || x.totals.loadErrors);
   if (r.plain?.exitCode === 0 && failedSuites.length) out.push(`- clean run: suites failing on a checkout whose own tests pass: ${failedSuites.map((x) => `${x.suite} ${totals(x.totals)}`).join(', ')}`);
   if (r.clean && r.clean.commits.length) out.push(`- clean run committed on a green checkout: ${r.clean.commits.map((c) => `${c.message} (${c.files.join(', ')})`).join('; ')}`);

@@ -56,8 +56,9 @@ export function detectSuites(root: string): { suites: Suite[]; notes: string[] }
     notes.push(`workspaces: ${workspaces.packages.length} package${workspaces.packages.length === 1 ? '' : 's'}, from ${workspaces.from}${rootFound.recursive ? `; the root runs them through ${rootFound.recursive}: one suite per package, for each runner's own report` : ''}`);
     if (covered) skipped.push(`the workspace packages' own suites: ${covered}`);
     else {
+      const only = rootFound.recursive && rootFound.recursiveScripts ? { scripts: rootFound.recursiveScripts, by: `the root's ${rootFound.recursive}` } : undefined;
       for (const dir of workspaces.packages) {
-        const inner = detectPackage({ root, pm, cwd: dir, prefix: packageName(root, dir) });
+        const inner = detectPackage({ root, pm, cwd: dir, prefix: packageName(root, dir), ...(only ? { only } : {}) });
         found.push(...inner.suites);
         skipped.push(...inner.skipped.map((s) => `${dir}: ${s}`));
       }

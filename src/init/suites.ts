@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readJson, scriptsOf } from './files.js';
 import { configuredCommand, configuredRunners } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
+import { recursiveScripts } from './recursive.js';
 import { checkOnly, classify, expandScript, otherTests, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
 
 export interface FoundSuite {
@@ -17,6 +18,8 @@ export interface FoundSuite {
   key: string;
   /** Where it was found, for `init`'s output. */
   from: string;
+  /** The `test` script runs no runner fixloop knows (a wrapper CLI such as `ts-scripts test`): judged by exit code. */
+  wrapper?: boolean;
 }
 
 export interface PackageFindings {
@@ -25,6 +28,8 @@ export interface PackageFindings {
   skipped: string[];
   /** The script that runs the tests of the workspace packages (`pnpm -r test`, `turbo run test`). */
   recursive?: string;
+  /** The scripts that run in each package, when the recursive command says (`turbo run test test-types`: test, test-types). */
+  recursiveScripts?: string[];
 }
 
 export interface PackageContext {
@@ -34,6 +39,8 @@ export interface PackageContext {
   cwd?: string;
   /** Put before suite names: the package's name in a workspace. */
   prefix?: string;
+  /** Only these scripts run (the root's recursive run names them); unset: every test script. */
+  only?: { scripts: string[]; by: string };
 }
 
 /** Options that choose a different set of tests or a different setup: suites that differ in them are different suites. */
@@ -127,8 +134,12 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
   const expanded = expandScript(name, scripts);
   const steps = 'steps' in expanded ? expanded.steps : [];
   const kinds = steps.map((s) => classify(s.words));
-  if (kinds.some((k) => k?.format === 'recursive')) {
-    out.recursive ??= fromScript(name, script);
+  const recursive = kinds.findIndex((k) => k?.format === 'recursive');
+  if (recursive >= 0) {
+    if (!out.recursive) {
+      out.recursive = fromScript(name, script);
+      out.recursiveScripts = recursiveScripts(steps[recursive].words.slice(kinds[recursive]!.at));
+    }
     return;
   }
   const runners = kinds.flatMap((k, i) => (k ? [i] : []));
@@ -136,7 +147,10 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     const why = 'unsplittable' in expanded ? `kept whole: ${expanded.unsplittable}` : 'no test runner in it';
     // The project's own `test` script is what "the tests pass" means to it; a `test:x` without a
     // runner is most often a lint, type or package check, which the loop does not repair.
-    if (name === 'test') out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, ${why}; judged by exit code` });
+    if (name === 'test') {
+      const wrapper = 'steps' in expanded && !steps.some((s) => otherTests(s.words));
+      out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, ${why}; judged by exit code`, ...(wrapper ? { wrapper } : {}) });
+    }
     else out.skipped.push(`${fromScript(name, script)}: ${why}; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`);
     return;
   }
@@ -180,32 +194,51 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
   }
 }
 
+/** The test scripts of a package, in the order they are read (`test` first), and notes on those the root does not run. */
+function testScripts(scripts: Record<string, string>, ctx: PackageContext, out: PackageFindings): string[] {
+  const names = Object.keys(scripts).filter((n) => n === 'test' || n.startsWith('test:'));
+  if (!ctx.only) return names.sort((a, b) => Number(b === 'test') - Number(a === 'test'));
+  for (const name of names.filter((n) => !ctx.only!.scripts.includes(n))) out.skipped.push(`${fromScript(name, scripts[name])}: ${ctx.only.by} does not run it`);
+  return ctx.only.scripts.filter((n) => Object.hasOwn(scripts, n));
+}
+
 /** The suites of the package in `ctx.cwd` (the root when unset). */
 export function detectPackage(ctx: PackageContext): PackageFindings {
   const dir = path.join(ctx.root, ctx.cwd ?? '');
   const pkg = readJson(path.join(dir, 'package.json'));
   const scripts = scriptsOf(pkg);
   const out: PackageFindings = { suites: [], skipped: [] };
-  const names = Object.keys(scripts).filter((n) => n === 'test' || n.startsWith('test:'));
-  for (const name of names.sort((a, b) => Number(b === 'test') - Number(a === 'test'))) {
+  const names = testScripts(scripts, ctx, out);
+  for (const name of names) {
     if (/no test specified/.test(scripts[name])) out.skipped.push(`${fromScript(name, scripts[name])}: npm's placeholder`);
     else scriptSuites(name, scripts, ctx, out);
   }
-  for (const config of configuredRunners(dir, pkg)) {
+  // A package the root's recursive run runs nothing in has no tests of the project's.
+  const configs = ctx.only && names.length === 0 ? [] : configuredRunners(dir, pkg);
+  for (const config of configs) {
     if (out.suites.some((s) => s.format === config.format) || out.recursive) continue;
     const words = configuredCommand(config.format);
-    const name = out.suites.some((s) => s.name === named(ctx, 'test')) ? config.format : 'test';
-    out.suites.push({
-      name: named(ctx, name),
+    const wrapper = out.suites.findIndex((s) => s.wrapper);
+    const suite: FoundSuite = {
+      name: named(ctx, wrapper >= 0 || !out.suites.some((s) => s.name === named(ctx, 'test')) ? 'test' : config.format),
       command: runnable({ words, quoted: words }, [dir, ctx.root], ctx.pm),
       format: config.format,
       timeoutSec: 600,
       ...(ctx.cwd ? { cwd: ctx.cwd } : {}),
       key: [ctx.cwd ?? '.', config.format].join(' '),
       from: `${config.from}, no test script runs ${config.format}`,
-    });
+    };
+    if (wrapper >= 0) {
+      // The wrapper most likely runs the one runner the package configures (ts-scripts, kcd-scripts):
+      // run it directly, for each test's result, instead of one exit code for both.
+      const [replaced] = out.suites.splice(wrapper, 1, { ...suite, from: `${config.from}, which the test script most likely runs` });
+      out.skipped.push(`${replaced.from.replace(/, [^,]*; judged by exit code$/, '')}: runs no runner fixloop reads; ${config.format} runs directly instead (give the script a suite of its own, "format": "exit-code", if the loop should keep the rest of what it does passing)`);
+    } else out.suites.push(suite);
   }
-  for (const s of out.suites) if (!s.cwd) delete s.cwd;
+  for (const s of out.suites) {
+    if (!s.cwd) delete s.cwd;
+    delete s.wrapper;
+  }
   return out;
 }
 

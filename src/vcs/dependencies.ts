@@ -6,6 +6,7 @@ import path from 'node:path';
 import { commandEnvironment } from '../runners/environment.js';
 import { checkoutImportDirs } from '../runners/python-paths.js';
 import { git } from './repo.js';
+import { copyBuildOutputs, linkTarget, type LinkedPackages } from './workspace-links.js';
 
 export interface ProvidedDependencies {
   /** node_modules directories provided, repository-relative ("." for the root's). */
@@ -19,6 +20,8 @@ export interface ProvidedDependencies {
    * suites in the worktree get the worktree's own first on PYTHONPATH. Repository-relative.
    */
   pythonPath?: string[];
+  /** Build output of workspace packages copied from the checkout (their links lead to the worktree's own copy). */
+  builds?: string[];
   /** What could not be provided, and why. */
   problems: string[];
 }
@@ -28,11 +31,16 @@ export function describeDependencies(d: ProvidedDependencies): string {
   const parts = [
     ...(d.nodeModules.length ? [`linked node_modules at ${d.nodeModules.join(', ')}`] : []),
     ...(d.virtualenvs.length ? [`linked virtualenv ${d.virtualenvs.join(', ')}`] : []),
+    ...(d.builds?.length ? [`workspace packages linked to the worktree's own, with their build output copied: ${shortList(d.builds)}`] : []),
     ...(d.submodules.length ? [`submodule ${d.submodules.join(', ')} checked out from the checkout's copy`] : []),
     ...(d.pythonPath?.length ? [`Python imports ${d.pythonPath.join(', ')} from the checkout: pytest suites import the worktree's copy (PYTHONPATH)`] : []),
     ...d.problems,
   ];
   return parts.length ? parts.join('; ') : 'none needed (no node_modules, virtualenv or submodule outside git)';
+}
+
+function shortList(items: string[], shown = 4): string {
+  return items.length <= shown ? items.join(', ') : `${items.slice(0, shown - 1).join(', ')} and ${items.length - shown + 1} more`;
 }
 
 const DEPENDENCY_DIRS = new Set(['node_modules', '.venv', 'venv']);
@@ -42,13 +50,14 @@ const DEPENDENCY_DIRS = new Set(['node_modules', '.venv', 'venv']);
  * ("packages/a/node_modules"), and links to directories with a dependency folder's name (a
  * node_modules linked in from elsewhere, which git lists as a file).
  */
-async function untrackedDirs(root: string): Promise<string[]> {
+async function untrackedDirs(root: string): Promise<{ all: string[]; ignored: string[] }> {
   const list = async (extra: string[]) =>
     (await git(root).raw(['ls-files', '--others', '--directory', '--exclude-standard', ...extra]))
       .split('\n')
       .filter((line) => line.endsWith('/') || (DEPENDENCY_DIRS.has(path.basename(line)) && isDirectory(path.join(root, line))))
       .map((line) => line.replace(/\/$/, ''));
-  return [...new Set([...(await list([])), ...(await list(['--ignored']))])].sort();
+  const ignored = await list(['--ignored']);
+  return { all: [...new Set([...(await list([])), ...ignored])].sort(), ignored };
 }
 
 function isDirectory(file: string): boolean {
@@ -71,7 +80,7 @@ function isVirtualenv(dir: string): boolean {
  * user's; `.bin` and `@scope` folders get links per entry for the same reason. Being a real
  * directory, it also matches the user's ignore patterns ("node_modules/" matches no symlink).
  */
-function mirror(source: string, target: string): void {
+function mirror(source: string, target: string, link: (from: string) => string): void {
   mkdirSync(target, { recursive: true });
   for (const name of readdirSync(source)) {
     const from = path.join(source, name);
@@ -86,8 +95,8 @@ function mirror(source: string, target: string): void {
     if (!isDir) copyFileSync(from, to);
     else if (name === '.bin' || (name.startsWith('@') && !lstatSync(from).isSymbolicLink())) {
       mkdirSync(to);
-      for (const entry of readdirSync(from)) symlinkSync(path.join(from, entry), path.join(to, entry));
-    } else symlinkSync(from, to, 'dir');
+      for (const entry of readdirSync(from)) symlinkSync(link(path.join(from, entry)), path.join(to, entry));
+    } else symlinkSync(link(from), to, 'dir');
   }
 }
 
@@ -127,22 +136,27 @@ async function checkoutSubmodules(root: string, dir: string, provided: ProvidedD
 /** Provides the worktree `dir` of `root` with the dependencies the checkout has outside git. */
 export async function provideDependencies(root: string, dir: string): Promise<ProvidedDependencies> {
   const provided: ProvidedDependencies = { nodeModules: [], virtualenvs: [], submodules: [], problems: [] };
-  for (const rel of await untrackedDirs(root)) {
+  const { all, ignored } = await untrackedDirs(root);
+  const linked: LinkedPackages = new Set();
+  const link = (from: string) => linkTarget(from, root, dir, linked);
+  for (const rel of all) {
     const source = path.join(root, rel);
     const target = path.join(dir, rel);
     // Its parent is not in this commit (or the path is taken): nothing there would use it.
     if (existsSync(target) || !existsSync(path.dirname(target))) continue;
     const shown = rel.split(path.sep).join('/');
     if (path.basename(rel) === 'node_modules') {
-      mirror(source, target);
+      mirror(source, target, link);
       provided.nodeModules.push(path.dirname(shown) === '.' ? '.' : path.dirname(shown));
     } else if (isVirtualenv(source) || DEPENDENCY_DIRS.has(path.basename(rel))) {
       // Its python finds pyvenv.cfg beside its bin/ and takes the worktree's copy as its prefix;
       // lib/ links to the user's packages. A copy would not run: scripts hold absolute paths.
-      mirror(source, target);
+      mirror(source, target, (from) => from);
       provided.virtualenvs.push(shown);
     }
   }
+  const builds = copyBuildOutputs(root, dir, linked, ignored);
+  if (builds.length) provided.builds = builds;
   await checkoutSubmodules(root, dir, provided);
   const python = await pythonImports(root);
   if (python.length) provided.pythonPath = python;

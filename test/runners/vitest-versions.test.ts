@@ -123,3 +123,20 @@ describe('vitest 2.1.9 and 3.2.7 reports', () => {
     ]);
   });
 });
+
+describe('vitest 1.1.3 reports', () => {
+  it('a file that did not load is "passed" with the error as its message: read as a load failure located where it was thrown', () => {
+    expect(parse('1.1.3', 'import-time')).toEqual({
+      tests: [],
+      loadFailures: [
+        ['test/config.test.ts', "ReferenceError: Cannot access 'base' before initialization", 'src/config.ts:1'],
+        ['test/env.test.ts', 'ReferenceError: resolveMode is not defined', 'src/env.ts:1'],
+      ],
+    });
+  });
+
+  it('files that ran are read as in vitest 1.6', () => {
+    expect(parse('1.1.3', 'assertions')).toEqual(parse('1.6.1', 'assertions'));
+    expect(parse('1.1.3', 'reference')).toEqual(parse('1.6.1', 'reference'));
+  });
+});

@@ -1,7 +1,7 @@
 // Verification worktrees resolve dependencies as the checkout does, and nothing run in them can
 // change the checkout's: a workspace with node_modules at two depths, virtualenvs, a submodule.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,4 +92,50 @@ describe('a node_modules linked into the checkout', () => {
     await removeWorktree(root, wt);
     expect(readdirSync(store)).toEqual(['dep']);
   });
+});
+
+describe('workspace packages linked into node_modules (yarn, npm and pnpm workspaces)', () => {
+  /** As `yarn install` with preconstruct's `postinstall: preconstruct dev` leaves it: links to the packages, an ignored dist/ that re-exports src/. */
+  function monorepo(): string {
+    const root = makeRepo({
+      '.gitignore': 'node_modules/\ndist/\ncoverage/\n',
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+      'packages/lib/package.json': JSON.stringify({ name: '@ws/lib', main: 'dist/ws-lib.cjs.js', exports: { '.': { default: './dist/ws-lib.cjs.js' }, './web': './web/dist/web.js' }, bin: { lib: 'bin.js' } }),
+      'packages/lib/src/index.js': "module.exports = 'lib at commit';\n",
+      'packages/lib/web/index.js': '',
+      'packages/lib/bin.js': "#!/usr/bin/env node\nconsole.log(require('./src/index.js'));\n",
+      'packages/app/package.json': JSON.stringify({ name: 'app' }),
+      'packages/app/index.js': "module.exports = [require('@ws/lib'), require('@ws/lib/web'), require('plain')].join(' / ');\n",
+    });
+    write(root, {
+      'packages/lib/dist/ws-lib.cjs.js': "module.exports = require('../src/index.js');\n",
+      'packages/lib/coverage/lcov.info': '',
+      'packages/lib/web/dist/web.js': "module.exports = 'web';\n",
+      'node_modules/plain/index.js': "module.exports = 'plain';\n",
+    });
+    mkdirSync(path.join(root, 'node_modules/@ws'), { recursive: true });
+    mkdirSync(path.join(root, 'node_modules/.bin'));
+    symlinkSync('../../packages/lib', path.join(root, 'node_modules/@ws/lib'));
+    symlinkSync('../packages/app', path.join(root, 'node_modules/app'));
+    symlinkSync('../@ws/lib/bin.js', path.join(root, 'node_modules/.bin/lib'));
+    return root;
+  }
+
+  it("resolve to the worktree's own packages, with the build output their entry points name copied", async () => {
+    const root = monorepo();
+    const wt = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-wt-')), 'tree');
+    const provided = await addWorktree(root, wt, 'HEAD');
+    expect(describeDependencies(provided)).toBe("linked node_modules at .; workspace packages linked to the worktree's own, with their build output copied: packages/lib/dist, packages/lib/web/dist");
+    // A candidate's change in the worktree is what the worktree's tests import, through the package's name.
+    writeFileSync(path.join(wt, 'packages/lib/src/index.js'), "module.exports = 'lib in worktree';\n");
+    expect(execFileSync('node', ['-p', "require('./index.js')"], { cwd: path.join(wt, 'packages/app'), encoding: 'utf8' })).toBe('lib in worktree / web / plain\n');
+    expect(execFileSync('node', [path.join(wt, 'node_modules/.bin/lib')], { encoding: 'utf8' })).toBe('lib in worktree\n');
+    expect(readlinkSync(path.join(wt, 'node_modules/app'))).toBe(path.join(wt, 'packages/app'));
+    // Only the directories entry points live in: not coverage/.
+    expect(existsSync(path.join(wt, 'packages/lib/coverage'))).toBe(false);
+    expect(sh(wt, 'git', ['status', '--porcelain'])).toBe('M packages/lib/src/index.js');
+    await removeWorktree(root, wt);
+    expect(readFileSync(path.join(root, 'packages/lib/src/index.js'), 'utf8')).toBe("module.exports = 'lib at commit';\n");
+    expect(readlinkSync(path.join(root, 'node_modules/@ws/lib'))).toBe('../../packages/lib');
+  }, 30_000);
 });

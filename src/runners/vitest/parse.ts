@@ -78,8 +78,9 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
     }
     if (unfinished > 0 && !anyFailed) {
       loadFailures.push({ suite: opts.suite, file, failure: unfinishedFailure(file, unfinished, opts.defaultOutput) });
-    } else if (result.status === 'failed' && !anyFailed) {
+    } else if (!anyFailed && (result.status === 'failed' || (result.message ?? '') !== '')) {
       // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
+      // vitest 1.1 marks a file that did not load "passed", with the error as its message.
       loadFailures.push({ suite: opts.suite, file, failure: toFailure(result.message ?? '', printed.suites.get(file), ctx, file) });
     }
   }
