@@ -2,7 +2,7 @@
 // runners its config files name that no script runs.
 import path from 'node:path';
 import { readJson, scriptsOf } from './files.js';
-import { configuredCommand, configuredRunners } from './js-config.js';
+import { configuredCommand, configuredRunners, unusedConfig } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
 import { checkOnly, classify, expandScript, otherTests, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
 
@@ -193,6 +193,11 @@ export function detectPackage(ctx: PackageContext): PackageFindings {
   }
   for (const config of configuredRunners(dir, pkg)) {
     if (out.suites.some((s) => s.format === config.format) || out.recursive) continue;
+    const unused = unusedConfig(config, dir, ctx.root, pkg);
+    if (unused) {
+      out.skipped.push(`${unused}: a leftover, not a suite`);
+      continue;
+    }
     const words = configuredCommand(config.format);
     const name = out.suites.some((s) => s.name === named(ctx, 'test')) ? config.format : 'test';
     out.suites.push({
