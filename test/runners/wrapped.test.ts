@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { npmPath } from '../../src/runners/command-line.js';
 import { parseJunitXml } from '../../src/runners/junit/parse.js';
 import { mochaCommand } from '../../src/runners/mocha/adapter.js';
-import { nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
+import { classify } from '../../src/init/scripts.js';
+import { detectFormat } from '../../src/runners/auto.js';
+import { nodeBinary, nodeTestCommand, nodeTestReporterPath } from '../../src/runners/node-test/adapter.js';
 import { parseNodeTestReport } from '../../src/runners/node-test/parse.js';
 import { countTotals } from '../../src/runners/results.js';
 import { CTX, FIXTURES, readCapture } from './runner-captures.js';
@@ -68,6 +70,24 @@ describe('node --test under c8 --100 in `npm run test:unit`, built by its pre ho
     expect(exitOf('node-test', 'narrowed.txt')).toBe(0);
     expect(readCapture('node-test', 'c8', 'narrowed-c8.txt')).toMatch(/^ERROR: Coverage for functions \(50%\) does not meet global threshold \(100%\)$/m);
     expect(exitOf('node-test', 'narrowed-c8.txt')).toBe(1);
+  });
+});
+
+describe('node --test started by tsx (`tsx --test test/*.test.ts`)', () => {
+  const dir = path.join(FIXTURES, 'node-test/tsx');
+  const capture = (file: string) => readCapture('node-test', 'tsx', file).replaceAll('<TMP>', TMP).replaceAll('<REPO>', REPO);
+
+  it('gets the reporter after tsx, which hands it to node; chosen files replace the glob', () => {
+    expect(detectFormat('npm test', dir).format).toBe('node-test');
+    expect(nodeTestCommand('npm test', `${TMP}/full.ndjson`, undefined, dir)).toEqual({ run: capture('full.command.txt'), warnings: [], env: { PATH: npmPath(dir) } });
+    expect(nodeTestCommand('npm test', `${TMP}/narrowed.ndjson`, ['test/other.test.ts'], dir).run).toBe(capture('narrowed.command.txt'));
+    // tsx prints its own version first: the node it runs is asked instead.
+    expect(nodeBinary('npm test', dir)).toBe('node');
+    const full = parseNodeTestReport(readCapture('node-test', 'tsx', 'full.ndjson'), 'unit', CTX);
+    expect(names(full.tests)).toEqual(['passed add > adds two numbers', 'failed add > adds negatives', 'passed is typed']);
+    expect(full.tests.map((t) => `${t.file}:${t.location?.line}`)).toEqual(['test/math.test.ts:12', 'test/math.test.ts:15', 'test/other.test.ts:4']);
+    expect(names(parseNodeTestReport(readCapture('node-test', 'tsx', 'narrowed.ndjson'), 'unit', CTX).tests)).toEqual(['passed is typed']);
+    expect(classify(['tsx', '--test', 'test/*.test.ts'])?.format).toBe('node-test');
   });
 });
 

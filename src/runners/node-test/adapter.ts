@@ -19,9 +19,9 @@ export function nodeTestReporterPath(): string {
   return candidates.find((file) => existsSync(file)) ?? candidates[0];
 }
 
-/** Index of the `node` word that runs `--test`, or -1. */
+/** Index of the `node` (or `tsx`, which passes node's options on) word that runs `--test`, or -1. */
 function nodeWord(words: string[]): number {
-  const at = words.findIndex((word) => /(^|\/)node$/.test(word));
+  const at = words.findIndex((word) => /(^|\/)(node|tsx)$/.test(word));
   return at >= 0 && words.slice(at + 1).includes('--test') ? at : -1;
 }
 
@@ -55,7 +55,8 @@ export function nodeBinary(command: string, dir: string): string {
   for (const text of [script, command]) {
     const words = text === undefined ? undefined : simpleWords(text);
     const at = words ? nodeWord(words) : -1;
-    if (at >= 0) return words![at];
+    // tsx runs the node on PATH.
+    if (at >= 0) return /(^|\/)tsx$/.test(words![at]) ? 'node' : words![at];
   }
   return 'node';
 }
