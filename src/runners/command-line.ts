@@ -150,13 +150,12 @@ export function afterHook(hook: string | undefined, run: string): string {
 const COVERAGE = /^(c8|nyc)$/;
 
 /**
- * The words without the coverage tool (c8, nyc, `npx c8`, with their options) that runs the runner
- * at `runner`: a run of chosen tests covers less than the whole suite, so a threshold the tool
- * checks (`c8 --100`) fails it although every test passed.
+ * The words without the coverage tool (c8, nyc, with its options) that runs the runner at
+ * `runner`: a run of chosen tests covers less than the whole suite, so a threshold the tool checks
+ * (`c8 --100`) fails it although every test passed. What starts the tool (`npx`, `pnpm exec`)
+ * starts the runner instead.
  */
 export function withoutCoverage(words: string[], runner: number): string[] {
   const tool = words.slice(0, runner).findIndex((word) => COVERAGE.test(path.basename(word)));
-  if (tool < 0) return words;
-  const from = tool > 0 && words[tool - 1] === 'npx' ? tool - 1 : tool;
-  return [...words.slice(0, from), ...words.slice(runner)];
+  return tool < 0 ? words : [...words.slice(0, tool), ...words.slice(runner)];
 }

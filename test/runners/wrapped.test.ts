@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { npmPath } from '../../src/runners/command-line.js';
+import { npmPath, withoutCoverage } from '../../src/runners/command-line.js';
 import { parseJunitXml } from '../../src/runners/junit/parse.js';
 import { mochaCommand } from '../../src/runners/mocha/adapter.js';
 import { classify } from '../../src/init/scripts.js';
@@ -89,6 +89,16 @@ describe('node --test started by tsx (`tsx --test test/*.test.ts`)', () => {
     expect(names(parseNodeTestReport(readCapture('node-test', 'tsx', 'narrowed.ndjson'), 'unit', CTX).tests)).toEqual(['passed is typed']);
     expect(classify(['tsx', '--test', 'test/*.test.ts'])?.format).toBe('node-test');
   });
+});
+
+it('a coverage tool is left out with its options; what started it starts the runner', () => {
+  const without = (command: string, runner: string) => {
+    const words = command.split(' ');
+    return withoutCoverage(words, words.indexOf(runner)).join(' ');
+  };
+  expect(without('npx c8 --100 -r text node --test', 'node')).toBe('npx node --test');
+  expect(without('NODE_ENV=test pnpm exec nyc --reporter lcov mocha test/a.js', 'mocha')).toBe('NODE_ENV=test pnpm exec mocha test/a.js');
+  expect(without('mocha test/a.js', 'mocha')).toBe('mocha test/a.js');
 });
 
 // The run also needs the shipped reporter the capture used.
