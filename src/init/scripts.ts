@@ -99,23 +99,66 @@ export function expandScript(name: string, scripts: Record<string, string>, dept
 }
 
 const isEnv = (word: string): boolean => /^[A-Za-z_]\w*=/.test(word);
-/** Words that run the next word: env settings, coverage tools, `npx`, `pnpm exec`… */
-const WRAPPERS = new Set(['cross-env', 'npx', 'bunx', 'c8', 'nyc', 'env']);
+/** Words that run the next word: env settings, coverage tools, `npx`, `pnpm exec`, dotenv… */
+const WRAPPERS = new Set(['cross-env', 'npx', 'bunx', 'c8', 'nyc', 'env', 'dotenv', 'dotenvx']);
+
+/**
+ * Options of the wrappers (and of node) that take the next word as their value: `c8 -r text mocha`,
+ * `nyc --reporter lcov jest`, `dotenv -e .env.test -- jest`, `node -r ts-node/register …`. Any other
+ * option stands alone (`c8 --100`, `nyc --all`) or carries its value after "=".
+ */
+const VALUE_OPTIONS: Record<string, Set<string>> = {
+  c8: new Set(['-r', '--reporter', '-o', '--reports-dir', '--report-dir', '-x', '--exclude', '-n', '--include', '-e', '--extension', '--src', '--temp-directory', '--config', '--lines', '--functions', '--branches', '--statements', '--merge-async']),
+  nyc: new Set(['-r', '--reporter', '-x', '--exclude', '-n', '--include', '-e', '--extension', '-i', '--require', '--report-dir', '--temp-dir', '-t', '--cwd', '--nycrc-path', '--lines', '--functions', '--branches', '--statements']),
+  dotenv: new Set(['-e', '-v', '-p', '-c']),
+  dotenvx: new Set(['-f', '--env-file', '-e', '--env']),
+  npx: new Set(['-p', '--package', '-c', '--call']),
+  env: new Set(['-u', '--unset', '-C', '--chdir']),
+  node: new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--env-file', '--title', '--stack-size']),
+};
 
 const RUNNER_BINS = /^(vitest|jest|mocha|_mocha)$/;
+
+/** Index after the options of the wrapper at `at` (and their values), and a "--" that ends them. */
+function pastOptions(words: string[], at: number): number {
+  const takesValue = VALUE_OPTIONS[path.basename(words[at])];
+  let i = at + 1;
+  while (i < words.length && words[i].startsWith('-') && words[i] !== '--') {
+    i += !words[i].includes('=') && takesValue?.has(words[i]) ? 2 : 1;
+  }
+  return words[i] === '--' ? i + 1 : i;
+}
+
+/**
+ * `node [options] node_modules/.bin/jest …`: node running a package's program, whose name is then
+ * the program (uuid's `node --throw-deprecation node_modules/.bin/jest`); undefined when node runs
+ * anything else (a script of the project, `node --test`).
+ */
+function nodeRunsBin(words: string[], at: number): number | undefined {
+  if (path.basename(words[at]) !== 'node') return undefined;
+  const next = pastOptions(words, at);
+  return next < words.length && /(^|\/)node_modules\//.test(words[next]) ? next : undefined;
+}
 
 /** Index of the word that names the program, past env settings and wrappers. */
 export function programAt(words: string[]): number {
   let i = 0;
   for (;;) {
-    while (i < words.length && (isEnv(words[i]) || (i > 0 && words[i].startsWith('-') && WRAPPERS.has(path.basename(words[i - 1]))))) i++;
+    while (i < words.length && isEnv(words[i])) i++;
     const word = words[i];
-    if (WRAPPERS.has(word) && i + 1 < words.length) i++;
+    const bin = nodeRunsBin(words, i);
+    if (bin !== undefined) i = bin;
+    else if (WRAPPERS.has(path.basename(word ?? '')) && i + 1 < words.length) i = pastOptions(words, i);
     else if ((word === 'pnpm' && (words[i + 1] === 'exec' || words[i + 1] === 'dlx')) || (word === 'bun' && words[i + 1] === 'x')) i += 2;
     else if ((word === 'yarn' || word === 'pnpm') && RUNNER_BINS.test(words[i + 1] ?? '')) i++;
     else if (word === 'npm' && words[i + 1] === 'exec') i += words[i + 2] === '--' ? 3 : 2;
     else return i;
   }
+}
+
+/** The program's name: `node_modules/.bin/jest` and `node_modules/jest/bin/jest.js` are jest. */
+export function programName(word: string | undefined): string {
+  return path.basename(word ?? '').replace(/\.[cm]?js$/, '');
 }
 
 export interface Classified {
@@ -137,7 +180,7 @@ const RECURSIVE: RegExp[] = [
 /** Which test runner a command runs, if any. */
 export function classify(words: string[]): Classified | undefined {
   const at = programAt(words);
-  const program = path.basename(words[at] ?? '');
+  const program = programName(words[at]);
   const args = words.slice(at + 1);
   const line = words.slice(at).join(' ');
   if (RECURSIVE.some((pattern) => pattern.test(line))) return { format: 'recursive', at, watch: false };
@@ -156,7 +199,7 @@ const CHECK_SCRIPT = /(^|[:-])(lint|format|fmt|prettier|typecheck|type-check|che
 /** Why a command before the runner is not needed as its setup (a lint or type check), or undefined. */
 export function checkOnly(words: string[]): string | undefined {
   const at = programAt(words);
-  const program = path.basename(words[at] ?? '');
+  const program = programName(words[at]);
   if (CHECK_ONLY.test(program)) return `${program} checks the code`;
   if (program === 'tsc' && words.includes('--noEmit')) return 'tsc --noEmit only type-checks';
   const call = scriptCall(words.join(' '));
@@ -174,7 +217,7 @@ const OTHER_RUNNERS = /^(borp|tap|ava|karma|playwright|cypress|uvu|tsd|jasmine|t
  */
 export function otherTests(words: string[]): string | undefined {
   const at = programAt(words);
-  const program = path.basename(words[at] ?? '');
+  const program = programName(words[at]);
   const call = scriptCall(words.slice(at).join(' '));
   const script = call?.script ?? ((words[at] === 'pnpm' || words[at] === 'yarn') && words[at + 1] ? words[at + 1] : undefined);
   if (script && /(^|[:-])test([:-]|$)/.test(script)) return script.replace(/^test[:-]/, '');

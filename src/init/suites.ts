@@ -2,7 +2,7 @@
 // runners its config files name that no script runs.
 import path from 'node:path';
 import { readJson, scriptsOf } from './files.js';
-import { configuredCommand, configuredRunners } from './js-config.js';
+import { configuredCommand, configuredRunners, unusedConfig } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
 import { recursiveScripts } from './recursive.js';
 import { checkOnly, classify, expandScript, otherTests, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
@@ -217,6 +217,11 @@ export function detectPackage(ctx: PackageContext): PackageFindings {
   const configs = ctx.only && names.length === 0 ? [] : configuredRunners(dir, pkg);
   for (const config of configs) {
     if (out.suites.some((s) => s.format === config.format) || out.recursive) continue;
+    const unused = unusedConfig(config, dir, ctx.root, pkg);
+    if (unused) {
+      out.skipped.push(`${unused}: a leftover, not a suite`);
+      continue;
+    }
     const words = configuredCommand(config.format);
     const wrapper = out.suites.findIndex((s) => s.wrapper);
     const suite: FoundSuite = {

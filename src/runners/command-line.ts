@@ -93,3 +93,69 @@ export function withTestPaths(
   });
   return [...kept, ...files.map(shellQuote)].join(' ');
 }
+
+/** PATH with every node_modules/.bin from `dir` up, as the package manager gives the scripts it runs. */
+export function npmPath(dir: string): string {
+  const bins: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const bin = path.join(at, 'node_modules', '.bin');
+    if (existsSync(bin)) bins.push(bin);
+    if (path.dirname(at) === at) break;
+  }
+  return [...bins, process.env.PATH ?? ''].join(path.delimiter);
+}
+
+/** Yarn 2+ (a .yarnrc.yml in the directory or above): it runs no pre/post hooks. */
+function yarnBerry(dir: string): boolean {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, '.yarnrc.yml'))) return true;
+    if (path.dirname(at) === at) return false;
+  }
+}
+
+export interface ScriptOutside {
+  /** The script's own text, run by a shell instead of by the manager. */
+  script: string;
+  /** The `pre<name>` hook the manager runs before the script (a build, often), as a command. */
+  hook?: string;
+  /** node_modules/.bin on PATH: the script's programs (c8, mocha) are found only there. */
+  env: { PATH: string };
+}
+
+/**
+ * What the script of a script call (`npm test`, `pnpm run x`) needs to run outside its manager, as
+ * an adapter runs it to put its flags or chosen files in the middle of it: its programs on PATH and
+ * the `pre<name>` hook first (npm, pnpm, Yarn 1 and bun run it; uuid builds the tested code in pretest).
+ */
+export function scriptOutside(command: string, dir: string): ScriptOutside | undefined {
+  const call = scriptCall(command);
+  const script = npmScript(command, dir);
+  if (!call || script === undefined) return undefined;
+  let hook: string | undefined;
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    const pre = `pre${call.script}`;
+    if (pkg.scripts?.[pre] !== undefined && !(call.manager === 'yarn' && yarnBerry(dir))) hook = `${call.manager} run ${pre}`;
+  } catch {
+    // npmScript read it a moment ago.
+  }
+  return { script: script.trim(), ...(hook ? { hook } : {}), env: { PATH: npmPath(dir) } };
+}
+
+/** The shell command that runs `hook` first and stops when it fails. */
+export function afterHook(hook: string | undefined, run: string): string {
+  return hook ? `${hook} && ${run}` : run;
+}
+
+const COVERAGE = /^(c8|nyc)$/;
+
+/**
+ * The words without the coverage tool (c8, nyc, with its options) that runs the runner at
+ * `runner`: a run of chosen tests covers less than the whole suite, so a threshold the tool checks
+ * (`c8 --100`) fails it although every test passed. What starts the tool (`npx`, `pnpm exec`)
+ * starts the runner instead.
+ */
+export function withoutCoverage(words: string[], runner: number): string[] {
+  const tool = words.slice(0, runner).findIndex((word) => COVERAGE.test(path.basename(word)));
+  return tool < 0 ? words : [...words.slice(0, tool), ...words.slice(runner)];
+}

@@ -2,7 +2,7 @@
 // service) and a dependency that is not installed (a package, a Python package, a browser, a
 // program). Either way no change to the code makes the test pass, so it is a blocker with what to
 // install, never a problem for the repair providers. The one place these patterns live.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import type { MissingDependency, SuiteRun, TestRun } from '../model.js';
@@ -104,6 +104,26 @@ function declaredIn(name: string, ctx: MissingContext): string | undefined {
   return undefined;
 }
 
+/**
+ * A workspace package of the checkout that node_modules links to but that was never built (its
+ * `main` or `exports` point into a dist/ that is not there): installing does not help, its build does.
+ */
+function unbuiltWorkspacePackage(name: string, ctx: MissingContext): string | undefined {
+  for (const dir of dirsUp(ctx)) {
+    const link = path.join(dir, 'node_modules', name);
+    if (!existsSync(path.join(link, 'package.json'))) continue;
+    const target = realpathSync(link);
+    const inside = path.relative(realpathSync(ctx.root), target);
+    if (inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
+    const scripts = readJson(path.join(target, 'package.json'))?.scripts as Record<string, unknown> | undefined;
+    const where = inside.split(path.sep).join('/');
+    return typeof scripts?.build === 'string'
+      ? `build it first (\`npm run build\` in ${where}, or the root's build): ${name} is this repository's ${where}, linked into node_modules, but its built files are missing`
+      : `${name} is this repository's ${where}, linked into node_modules, but the file it names as its entry is missing`;
+  }
+  return undefined;
+}
+
 function missingPackage(text: string, ctx: MissingContext): Missing | undefined {
   for (const pattern of MODULE_NOT_FOUND) {
     const match = pattern.exec(text);
@@ -111,7 +131,10 @@ function missingPackage(text: string, ctx: MissingContext): Missing | undefined 
     const name = packageOf(match[1]);
     if (!name || isPathAlias(match[1], ctx) || isProjectPath(match[1], ctx)) return undefined;
     const declared = declaredIn(name, ctx);
-    const install = declared
+    const unbuilt = unbuiltWorkspacePackage(name, ctx);
+    const install = unbuilt
+      ? unbuilt
+      : declared
       ? `run \`${installCommand(ctx)}\`: ${name} is in ${declared} but not installed`
       : `install it (\`npm install --save-dev ${name}\`), or correct the import if the name is wrong: no package.json declares it`;
     return { kind: 'package', name, install, message: match[0] };

@@ -10,6 +10,7 @@ import { shellQuote } from './command-line.js';
 import type { LoadFailure, SuiteRun, TestCase } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
 import { blockerFor, type ExpectedReport } from './blocker.js';
+import { compileFailures } from './compile-output.js';
 import type { PathContext } from './error-text.js';
 import { runCommand } from './process.js';
 import { countTotals } from './results.js';
@@ -104,9 +105,14 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
       } catch (error) {
         parseError = error instanceof Error ? error.message : String(error);
       }
-    } else if (!result.timedOut && !result.spawnError && spec.parseWithoutReport) {
-      const fromOutput = spec.parseWithoutReport(result.output, ctx);
-      if (fromOutput.tests.length || fromOutput.loadFailures.length) parsed = fromOutput;
+    } else if (!result.timedOut && !result.spawnError) {
+      const fromOutput = spec.parseWithoutReport?.(result.output, ctx);
+      if (fromOutput && (fromOutput.tests.length || fromOutput.loadFailures.length)) parsed = fromOutput;
+      // The command stopped before its runner: a compile step (a pretest tsc) that failed says where.
+      else if (result.exitCode !== 0) {
+        const compiled = compileFailures(result.output, ctx, suite.name);
+        if (compiled.length) parsed = { tests: [], loadFailures: compiled };
+      }
     }
     const failures = parsed ? parsed.loadFailures.length + parsed.tests.filter((t) => t.status === 'failed').length : 0;
     const blocker = blockerFor(suite, planned.shown, result, { found: text !== undefined || parsed !== undefined, failures, parseError }, spec.expected);

@@ -48,7 +48,8 @@ export interface TargetedSuite {
 
 /**
  * Which tests of the problem each suite ran in the baseline: the targeted re-run. `whole` marks
- * a suite run unfiltered (every baseline file is targeted, or the whole suite is fast): its
+ * a suite run unfiltered (every baseline file is targeted, the whole suite is fast, or it ran no
+ * test at all): its
  * targeted run is its full run. A file that failed to load is re-run whole, since none of its
  * tests has a name yet; otherwise only the failing tests are chosen, by name.
  */
@@ -63,7 +64,9 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
     const all = new Set([...run.tests.map((t) => t.file), ...run.loadFailures.map((lf) => lf.file)]);
     const files = [...all].filter((f) => wanted.has(f)).sort();
     if (files.length === 0) continue;
-    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS;
+    // No test ran at all (a compile step stopped the command, its errors filed under source files):
+    // there is nothing to narrow to, and a source file given as a test path would not run.
+    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS || run.tests.length === 0;
     const tests = run.tests.filter((t) => ids.has(t.id));
     const byName = !whole && tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
     out.push({ suite, files, whole, ...(byName ? { tests } : {}) });

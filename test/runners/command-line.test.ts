@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/runners/auto.js';
-import { npmScript, npmSeparator, withTestPaths } from '../../src/runners/command-line.js';
+import { npmPath, npmScript, npmSeparator, withTestPaths } from '../../src/runners/command-line.js';
 import { vitestCommand } from '../../src/runners/vitest/adapter.js';
 import { jestCommand } from '../../src/runners/jest/adapter.js';
 import { pytestCommand } from '../../src/runners/pytest/adapter.js';
@@ -44,6 +44,8 @@ describe('runner commands', () => {
     expect(nodeTestCommand('npm test', '/t/r', ['test/a.test.js'], dir)).toEqual({
       run: `node --test-reporter=${reporter} --test-reporter-destination=/t/r --test-reporter=spec --test-reporter-destination=stdout --test test/a.test.js`,
       warnings: [],
+      // Run outside npm, the script finds its programs where npm would have put them on PATH.
+      env: { PATH: npmPath(dir) },
     });
     expect(nodeTestCommand('make test', '/t/r', undefined, dir)).toEqual({
       run: 'make test',

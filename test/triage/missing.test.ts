@@ -1,6 +1,6 @@
 // A dependency that is not installed, read from real runner output: an environment blocker with
 // what to install, never a problem for the repair providers. A missing relative import stays one.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,20 @@ describe('missingDependency', () => {
     expect(missingDependency("Error: Cannot find module 'lodash/fp'", ctx)?.install).toBe('run `pnpm install`: lodash is in package.json but not installed');
     const npm = project({ 'packages/a/package.json': '{"dependencies":{"@acme/util":"*"}}', 'package-lock.json': '{}' });
     expect(missingDependency("Cannot find package '@acme/util' imported from /x/a.js", npm)?.install).toBe('run `npm ci`: @acme/util is in packages/a/package.json but not installed');
+  });
+
+  it('says to build a workspace package that node_modules links to but that was never built (eslint/rewrite before its build)', () => {
+    const ctx = project({
+      'package.json': '{"workspaces":["packages/*"]}',
+      'packages/a/package.json': '{"dependencies":{"@acme/schema":"*"}}',
+      'packages/schema/package.json': '{"name":"@acme/schema","main":"dist/cjs/index.cjs","scripts":{"build":"rollup -c"}}',
+    });
+    mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true });
+    symlinkSync('../../packages/schema', path.join(dir, 'node_modules', '@acme', 'schema'));
+    const text = "dist/esm/index.js(5,30): error TS2307: Cannot find module '@acme/schema' or its corresponding type declarations.";
+    expect(missingDependency(text, ctx)?.install).toBe(
+      'build it first (`npm run build` in packages/schema, or the root\'s build): @acme/schema is this repository\'s packages/schema, linked into node_modules, but its built files are missing',
+    );
   });
 
   it('leaves to the code: relative and absolute paths, builtins, tsconfig path aliases, and the project\'s own Python modules', () => {

@@ -101,6 +101,15 @@ describe('stillFailing and targetedSuites', () => {
     expect(targetedSuites(loadProblem, onlyLoadFailures, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
   });
 
+  it('runs a slow suite whole when it ran no test at all: its load failures may be source files a compile step named', () => {
+    const suite = { name: 'unit', command: 'npm test', format: 'node-test' as const, timeoutSec: 60 };
+    // uuid's pretest tsc failing on src/v5.ts and src/uuid-bin.ts: `node --test src/v5.ts` would run nothing of the suite.
+    const compiled = run([], ['src/uuid-bin.ts', 'src/v5.ts']);
+    const slow = { ...compiled, suites: compiled.suites.map((x) => ({ ...x, durationMs: 60_000 })) };
+    const problem: Problem = { ...loadProblem, loadFailedFiles: ['src/v5.ts'], testFiles: ['src/v5.ts'] };
+    expect(targetedSuites(problem, slow, [suite])).toEqual([{ suite, files: ['src/v5.ts'], whole: true }]);
+  });
+
   it('lists the problem ids still failing in a run', () => {
     expect(stillFailing(loadProblem, baseline, baseline)).toEqual([loadId('unit', 'test/a.test.ts'), loadId('unit', 'test/b.test.ts')]);
   });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SuiteRun } from '../../model.js';
 import type { SuiteConfig } from '../../policy/schema.js';
-import { npmScript, npmSeparator, shellQuote, simpleWords, withTestPaths } from '../command-line.js';
+import { afterHook, npmSeparator, scriptOutside, shellQuote, simpleWords, withoutCoverage, withTestPaths } from '../command-line.js';
 import { mochaLoadFailures } from '../junit/output.js';
 import { parseJunitXml } from '../junit/parse.js';
 import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
@@ -37,27 +37,17 @@ export interface MochaPlan {
   env?: Record<string, string>;
 }
 
-/** PATH with every node_modules/.bin from `dir` up, as npm gives the scripts it runs. */
-function npmPath(dir: string): string {
-  const bins: string[] = [];
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    const bin = path.join(at, 'node_modules', '.bin');
-    if (existsSync(bin)) bins.push(bin);
-    if (path.dirname(at) === at) break;
-  }
-  return [...bins, process.env.PATH ?? ''].join(path.delimiter);
-}
-
 /**
  * The command to narrow to chosen files: the command itself, or the script behind `npm test` /
- * `npm run x` when that is a plain mocha command, since the paths a script names would run too.
+ * `npm run x` when that is a plain mocha command, since the paths a script names would run too
+ * (run as npm would: its pretest hook first, its programs on PATH).
  */
-function targetable(command: string, dir: string): { base: string; env?: Record<string, string> } | undefined {
-  const script = npmScript(command, dir);
-  if (script === undefined) return { base: command.trimEnd() };
-  const words = simpleWords(script);
+function targetable(command: string, dir: string): { base: string; hook?: string; env?: Record<string, string> } | undefined {
+  const outside = scriptOutside(command, dir);
+  if (outside === undefined) return { base: command.trimEnd() };
+  const words = simpleWords(outside.script);
   if (!words || words.findIndex(isMocha) < 0) return undefined;
-  return { base: script.trim(), env: { PATH: npmPath(dir) } };
+  return { base: outside.script, hook: outside.hook, env: outside.env };
 }
 
 /**
@@ -79,19 +69,22 @@ export function mochaCommand(command: string, reportFile: string, files: string[
   }
   let base = command.trimEnd();
   let env: Record<string, string> | undefined;
+  let hook: string | undefined;
   if (files) {
     const target = targetable(command, dir);
     const rewritten = target && withTestPaths(target.base, [], dir, (words) => words.findIndex(isMocha));
     if (target && rewritten) {
-      base = rewritten;
-      env = target.env;
+      // A coverage threshold (c8, nyc) judges the whole suite, not the chosen files.
+      const words = simpleWords(rewritten)!;
+      base = withoutCoverage(words, words.findIndex(isMocha)).join(' ');
+      ({ env, hook } = target);
     } else {
       warnings.push(`Cannot take the test paths out of "${command}": the files it names ran besides the chosen ones.`);
     }
     // mocha adds the spec of its config to the files it is given: it cannot be narrowed below that.
     if (configNamesSpec(dir)) warnings.push("mocha runs the spec files its config names besides the chosen files: other test files ran too.");
   }
-  const run = `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
+  const run = afterHook(hook, `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`);
   return { run, warnings, ...(env ? { env } : {}) };
 }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SuiteRun } from '../../model.js';
 import type { SuiteConfig } from '../../policy/schema.js';
-import { npmScript, shellQuote, simpleWords, withTestPaths } from '../command-line.js';
+import { afterHook, npmScript, scriptOutside, shellQuote, simpleWords, withoutCoverage, withTestPaths } from '../command-line.js';
 import { parseNodeTestReport } from './parse.js';
 import { runWithReport, shownCommand, suiteDirs, type Narrowing } from '../report-run.js';
 import { exactNames, leafName, noRetryWarning } from '../select.js';
@@ -19,15 +19,16 @@ export function nodeTestReporterPath(): string {
   return candidates.find((file) => existsSync(file)) ?? candidates[0];
 }
 
-/** Index of the `node` word that runs `--test`, or -1. */
+/** Index of the `node` (or `tsx`, which passes node's options on) word that runs `--test`, or -1. */
 function nodeWord(words: string[]): number {
-  const at = words.findIndex((word) => /(^|\/)node$/.test(word));
+  const at = words.findIndex((word) => /(^|\/)(node|tsx)$/.test(word));
   return at >= 0 && words.slice(at + 1).includes('--test') ? at : -1;
 }
 
 export interface NodeTestPlan {
   run: string;
   warnings: string[];
+  env?: Record<string, string>;
 }
 
 /** What a node version's test runner can be asked for. */
@@ -54,16 +55,19 @@ export function nodeBinary(command: string, dir: string): string {
   for (const text of [script, command]) {
     const words = text === undefined ? undefined : simpleWords(text);
     const at = words ? nodeWord(words) : -1;
-    if (at >= 0) return words![at];
+    // tsx runs the node on PATH.
+    if (at >= 0) return /(^|\/)tsx$/.test(words![at]) ? 'node' : words![at];
   }
   return 'node';
 }
 
 /**
  * `node ... --test [paths]` with fixloop's reporter added right after `node`; an `npm test` whose
- * script is such a command runs the script itself. Chosen files replace the paths it names.
- * Chosen tests are picked by `--test-name-pattern` on their own titles: Node 20 matches a test's
- * own name (and runs the tests under a suite that matches), so titles that other tests share run too.
+ * script is such a command runs the script itself, as npm would (its pretest hook first, its
+ * programs on PATH: `c8 node --test`). Chosen files replace the paths it names, and a coverage
+ * tool around node is left out of such a run. Chosen tests are picked by `--test-name-pattern` on
+ * their own titles: Node 20 matches a test's own name (and runs the tests under a suite that
+ * matches), so titles that other tests share run too.
  */
 export function nodeTestCommand(
   command: string,
@@ -73,8 +77,10 @@ export function nodeTestCommand(
   narrowing: Narrowing = {},
   features = nodeTestFeatures(),
 ): NodeTestPlan {
-  const script = npmScript(command, dir);
-  const base = script && simpleWords(script) && nodeWord(simpleWords(script)!) >= 0 ? script : command;
+  const outside = scriptOutside(command, dir);
+  const scriptWords = outside && simpleWords(outside.script);
+  const viaScript = outside !== undefined && scriptWords !== undefined && nodeWord(scriptWords) >= 0;
+  const base = viaScript ? outside.script : command;
   const words = simpleWords(base);
   const at = words ? nodeWord(words) : -1;
   if (!words || at < 0) {
@@ -92,9 +98,11 @@ export function nodeTestCommand(
   if (names) flags.push(`--test-name-pattern=${shellQuote(names)}`);
   // Keep the output a person reads: node drops its default reporter once one is named.
   if (!/--test-reporter[= ]/.test(targeted)) flags.push('--test-reporter=spec', '--test-reporter-destination=stdout');
-  const out = simpleWords(targeted)!;
+  let out = simpleWords(targeted)!;
+  if (files || narrowing.tests) out = withoutCoverage(out, nodeWord(out));
   const node = nodeWord(out);
-  return { run: [...out.slice(0, node + 1), ...flags, ...out.slice(node + 1)].join(' '), warnings };
+  const run = [...out.slice(0, node + 1), ...flags, ...out.slice(node + 1)].join(' ');
+  return viaScript ? { run: afterHook(outside.hook, run), warnings, env: outside.env } : { run, warnings };
 }
 
 export class NodeTestAdapter implements TestRunnerAdapter {
@@ -107,8 +115,8 @@ export class NodeTestAdapter implements TestRunnerAdapter {
     return runWithReport(suite, options, {
       expected: { name: "fixloop's node:test report", hint: 'is it a `node --test` command?' },
       plan: (_suite, reportFile, files, dir, narrowing) => {
-        const { run, warnings } = nodeTestCommand(suite.command, reportFile, files, dir, narrowing, features);
-        return { run, warnings, shown: shownCommand(suite.command, files) };
+        const { run, warnings, env } = nodeTestCommand(suite.command, reportFile, files, dir, narrowing, features);
+        return { run, warnings, env, shown: shownCommand(suite.command, files) };
       },
       parse: (text, _output, ctx) => parseNodeTestReport(text, suite.name, ctx),
     });

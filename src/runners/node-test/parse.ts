@@ -31,6 +31,7 @@ const RecordSchema = z.discriminatedUnion('type', [
     error: ErrorSchema.nullish(),
   }),
   z.object({ type: z.literal('file'), file: z.string(), error: ErrorSchema.nullish() }),
+  z.object({ type: z.literal('file-passed'), file: z.string() }),
   z.object({ type: z.enum(['stderr', 'stdout']), file: z.string().nullish(), text: z.string() }),
   z.object({ type: z.literal('diagnostic'), file: z.string().nullish(), message: z.string() }),
 ]);
@@ -55,6 +56,10 @@ export function parseNodeTestReport(ndjson: string, suite: string, ctx: PathCont
       if (record.line != null) test.location = { file, line: record.line, ...(record.column != null ? { column: record.column } : {}) };
       if (record.status === 'failed') test.failure = testFailure(record.error, ctx, file);
       tests.push(test);
+    } else if (record.type === 'file-passed') {
+      // A file that declared no test, run and passed: node counts it as a test named by the file.
+      const file = repoPath(record.file, ctx);
+      tests.push({ id: testId(suite, file, file), suite, file, fullName: file, status: 'passed' });
     } else if (record.type === 'file') {
       failedFiles.push({ file: record.file, error: record.error });
     } else if (record.type === 'stderr' && record.file) {
