@@ -149,7 +149,8 @@ export const LlmSchema = z
     maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
     baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server), used when ANTHROPIC_BASE_URL is unset. In a policy file of the repository it is used only with the user\'s consent given outside it (--trust-policy-endpoint or FIXLOOP_TRUST_POLICY_ENDPOINT=1): the key is never sent to an endpoint a pull request could name. The key is only ever read from ANTHROPIC_API_KEY.'),
     maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
-    timeoutSec: seconds().default(600).describe('Time limit of one request.'),
+    timeoutSec: seconds().default(600).describe('Time limit of one request, its streamed answer included.'),
+    idleTimeoutSec: seconds().default(120).describe('A streamed answer that sends no byte for this long has stalled: it is retried (llm.maxRetries), then the model is paused for the iteration.'),
     prices: z
       .record(z.string(), PriceSchema)
       .default(DEFAULT_LLM_PRICES)
