@@ -177,7 +177,7 @@ export const PolicySchema = z.strictObject({
         .number()
         .positive()
         .optional()
-        .describe('Wall time of the run; checked before each iteration and each problem (a step under way finishes).'),
+        .describe('Wall time of the run: a deadline. The step under way when it passes (a suite, a verification, a model request) is stopped, the reports are written as for an interruption, and the stop reason is "budget".'),
       maxTokens: z.number().int().positive().optional().describe('Model tokens (input, output and cache) the run may spend in total; checked before every LLM request.'),
       maxCostUSD: z.number().positive().optional().describe('US dollars the run may spend on the model, priced with llm.prices; checked before every LLM request.'),
     })
