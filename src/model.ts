@@ -208,6 +208,11 @@ export interface Verdict {
   stillFailing: string[];
   /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
   flaky?: FlakyTest[];
+  /**
+   * Tests the candidate let run again (their file failed to load in the baseline) that fail where
+   * they passed at `sha`, the last commit where they ran: the candidate is "partial" at best.
+   */
+  history?: { sha: string; failing: string[] };
   summary: string;
   /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
   dependencies?: string;

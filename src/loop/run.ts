@@ -3,6 +3,7 @@
 import type { Attempt, CommitRecord, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
+import { TestHistory } from '../verify/history.js';
 import type { Approver, Emit, RepairContext } from './problem.js';
 import type { Session } from './session.js';
 
@@ -109,7 +110,10 @@ export function newRun(session: Session, options: RunOptions): Run {
   const signal = clock.signal;
   return {
     session, emit, signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
-    repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal, flaky, emit, approver: options.approver, isolation: session.isolation },
+    repair: {
+      root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal, flaky, emit, approver: options.approver, isolation: session.isolation,
+      history: new TestHistory({ repoRoot: root, suites: policy.suites, adapters: options.adapters, logDir, signal }),
+    },
     commits: [...(resume?.commits ?? [])],
     attempts: new Map(resume?.attempts ?? []),
     reports: [...(resume?.reports ?? [])],
