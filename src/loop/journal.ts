@@ -76,11 +76,11 @@ export interface JournalFold {
 export function foldJournal(events: LoopEvent[]): JournalFold {
   const fold: JournalFold = { iteration: 0, ended: 0, problems: 0, candidates: { proposed: 0, rejected: 0, verified: 0 }, attempts: new Map(), commits: [], flaky: [], reports: [], usage: [], providerEvents: [] };
   const proposed = new Map<string, { provider: string; title: string }>();
-  const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string) => {
+  const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string, cutShort?: string) => {
     const p = proposed.get(candidateId);
     const list = fold.attempts.get(problemId) ?? [];
     fold.attempts.set(problemId, list);
-    list.push({ problemId, candidateId, provider: p?.provider ?? 'unknown', title: p?.title ?? candidateId, outcome, reason, diff: '' });
+    list.push({ problemId, candidateId, provider: p?.provider ?? 'unknown', title: p?.title ?? candidateId, outcome, reason, diff: '', ...(cutShort ? { cutShort } : {}) });
   };
   for (const e of events) {
     fold.lastEventAt = e.at;
@@ -116,7 +116,7 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
         break;
       case 'candidate:verified':
         fold.candidates.verified++;
-        if (e.verdict !== 'fixed' && e.verdict !== 'partial') attempt(e.problemId, e.candidateId, 'not-accepted', e.summary);
+        if (e.verdict !== 'fixed' && e.verdict !== 'partial') attempt(e.problemId, e.candidateId, 'not-accepted', e.summary, e.cutShort);
         break;
       case 'fix:committed': {
         attempt(e.problemId, e.candidateId, 'committed');

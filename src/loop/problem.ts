@@ -83,6 +83,8 @@ interface Job {
    * when no provider proposes a better one (counted as an attempt meanwhile).
    */
   held?: Verified;
+  /** Candidates whose verification was cut short (Verdict.cutShort): verified once more at the end. */
+  retry: Screened[];
 }
 
 const ACCEPTED = new Set(['fixed', 'partial']);
@@ -101,7 +103,7 @@ export async function repairProblem(
   history: Attempt[],
   context: CodeContext | undefined,
 ): Promise<RepairOutcome> {
-  const job: Job = { ctx, problem, current, iteration, history, attempts: [] };
+  const job: Job = { ctx, problem, current, iteration, history, attempts: [], retry: [] };
   for (const provider of ctx.providers) {
     const candidates = provider
       .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal, emit: ctx.emit })
@@ -112,6 +114,12 @@ export async function repairProblem(
     } finally {
       await candidates.return?.();
     }
+  }
+  // A loaded machine's timeout judged the machine, not the candidate: once more, while attempts are left.
+  for (const again of job.retry.splice(0)) {
+    if (spent(job)) break;
+    const ended = await choose(job, await verifyBatch(job, [again]));
+    if (ended) return ended;
   }
   // Nothing better came: the held candidate is the best there is.
   if (job.held && !ctx.signal?.aborted) {
@@ -186,7 +194,7 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
       // Known from now on, and in this iteration's report.
       const fresh = verdict.flaky?.length ? ctx.flaky.addVerified(verdict.flaky) : [];
       if (fresh.length) ctx.emit({ type: 'flaky:found', iteration, tests: fresh });
-      ctx.emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary });
+      ctx.emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary, ...(verdict.cutShort ? { cutShort: verdict.cutShort } : {}) });
       return { ...s, verdict, size: patchSize(s.candidate.patch) };
     }),
   );
@@ -201,7 +209,9 @@ async function choose(job: Job, verified: Verified[]): Promise<RepairOutcome | u
   const winners = [...verified.filter((v) => ACCEPTED.has(v.verdict.kind) && v.verdict.run), ...(job.held ? [job.held] : [])].sort(better);
   job.held = undefined;
   for (const v of verified) {
-    if (!winners.includes(v)) record(job, { ...v.base, outcome: 'not-accepted', reason: v.verdict.summary, verdict: kept(v.verdict) });
+    if (winners.includes(v)) continue;
+    record(job, { ...v.base, outcome: 'not-accepted', reason: v.verdict.summary, verdict: kept(v.verdict), ...(v.verdict.cutShort ? { cutShort: v.verdict.cutShort } : {}) });
+    if (v.verdict.cutShort) job.retry.push({ candidate: v.candidate, files: v.files, base: v.base });
   }
   // Worse than the code was before the fault: another provider may do better, so wait for it (a person decides at once).
   if (!ctx.approver && winners[0]?.verdict.history) {

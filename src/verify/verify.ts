@@ -85,7 +85,8 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
   try {
     applyPatch(dir, input.candidate.patch);
     const verdict = await againstHistory(input, await withSandbox(sandboxFor(isolation, dir), () => judge(input, dir)));
-    return withDeniedWrites({ ...verdict, dependencies, isolation });
+    const cutShort = cutShortBy(input.baseline, verdict);
+    return withDeniedWrites({ ...verdict, dependencies, isolation, ...(cutShort ? { cutShort } : {}) });
   } finally {
     await removeWorktree(input.repoRoot, dir);
     rmSync(path.dirname(dir), { recursive: true, force: true });
@@ -121,6 +122,24 @@ function unmaskedFiles(baseline: TestRun, run: TestRun): SuiteFiles[] {
     if (files.length) out.push({ suite: before.suite, files: [...new Set(files)].sort() });
   }
   return out;
+}
+
+/**
+ * A verification a suite did not finish (timed out, or killed by a signal, where the baseline's
+ * run of that suite was not): on a loaded machine that says more about the machine than about the
+ * candidate, so it is not held against the candidate for good. The first such suite, as said.
+ */
+export function cutShortBy(baseline: TestRun, verdict: Verdict): string | undefined {
+  if (verdict.kind === 'fixed' || verdict.kind === 'partial') return undefined;
+  for (const run of [verdict.targeted, verdict.run]) {
+    for (const suite of run?.suites ?? []) {
+      const blocker = suite.blocker;
+      if (!blocker || (blocker.reason !== 'timeout' && blocker.reason !== 'crash')) continue;
+      if (baseline.suites.find((b) => b.suite === suite.suite)?.blocker?.reason === blocker.reason) continue;
+      return blocker.message.split('\n')[0];
+    }
+  }
+  return undefined;
 }
 
 /** The worktree and a temp directory beside it are all a sandboxed run may write. */

@@ -192,7 +192,7 @@ export class LlmProvider implements PatchProvider {
   private judge(input: unknown, problem: Problem, ctx: ProposeContext): Proposal {
     const proposal = candidateFrom(input, ctx.root, problem, this.name);
     if (!proposal.ok) return proposal;
-    const before = ctx.history.findIndex((a) => a.candidateId === proposal.candidate.id);
+    const before = ctx.history.findIndex((a) => a.candidateId === proposal.candidate.id && !a.cutShort);
     // The same edit would meet the same verdict; the model is told it and asked for another.
     if (before >= 0) return { ok: false, reason: `This exact patch was already tried (attempt ${before + 1}): ${verdictOf(ctx.history[before])}. Propose a different fix.` };
     return proposal;
