@@ -61,7 +61,7 @@ export const SuiteSchema = z
       .describe(
         'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
-    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
+    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds, with any process that left it but holds the suite\'s output (a daemon started with setsid).'),
     cwd: z
       .string()
       .refine((dir) => !path.isAbsolute(dir) && !path.normalize(dir).split(/[\\/]/).includes('..'), 'must be a directory inside the repository, relative to its root')
