@@ -168,7 +168,7 @@ describe('LlmProvider', () => {
     expect(events.at(-1)).toEqual({
       type: 'llm:outage',
       problemId: PROBLEM.id,
-      message: 'the Messages API stream stalled after retries: no data for 0.3s (llm.idleTimeoutSec)',
+      message: 'the Messages API stream stalled: no data for 0.3s (llm.idleTimeoutSec), 2 times',
     });
     expect(llm.paused?.reason).toMatch(/stalled/);
   });

@@ -139,7 +139,7 @@ function explain(err: unknown, kind: Kind, options: SendOptions): Error {
   const provider = options.provider;
   switch (kind) {
     case 'stalled':
-      return new OutageError(`the Messages API stream stalled after retries: no data for ${options.idleTimeoutSec}s (llm.idleTimeoutSec)`);
+      return new OutageError(`the Messages API stream stalled: no data for ${options.idleTimeoutSec}s (llm.idleTimeoutSec)${options.streamRetries ? `, ${options.streamRetries + 1} times` : ''}`);
     case 'overtime':
       // Not retried: another try would take as long again.
       return new OutageError(`the Messages API did not finish its answer within ${options.timeoutSec}s (llm.timeoutSec)`);
