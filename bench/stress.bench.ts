@@ -134,7 +134,7 @@ function report(cases: Case[], traces: Trace[][], elapsedMs: number, loads: numb
     '# Stress benchmark: the same answer under load',
     '',
     `\`npm run bench -- stress\` on ${new Date().toISOString().slice(0, 10)}: seed ${SEED}, kinds/projects ${ONLY.join(', ')}; each case ${RUNS} times, ` +
-      `${PARALLEL} loops at once (\`createLoop({ maxIterations: 2 })\`, default providers, each in its own process) beside ${HOGS} busy-looping processes. ` +
+      `${PARALLEL} loops at once (\`createLoop({ maxIterations: 2 })\`, default providers, each in its own process) beside ${HOGS} busy-looping process${HOGS === 1 ? '' : 'es'}. ` +
       `Total ${(elapsedMs / 1000).toFixed(0)} s on ${cpus().length} cores; 1-minute load average ${loads.map((l) => l.toFixed(1)).join(' at the start, ')} at the end.`,
     '',
     'A case is deterministic when all its runs found the same problems, proposed the same candidates in the same order and ended the same way ("distinct" = 1).',
