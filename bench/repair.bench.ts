@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { forgetProject } from '../src/analysis/index.js';
 import { createLoop } from '../src/loop/index.js';
 import { FAULT_KINDS, sitesOf, type FaultKind, type Site } from './faults.js';
@@ -43,12 +43,12 @@ interface Result {
   plainMs: number;
 }
 
-function git(cwd: string, ...args: string[]): string {
+export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** A git repository holding a copy of the fixture project (or of fixloop at HEAD), node_modules linked and ignored. */
-function makeRepo(project: string): string {
+export function makeRepo(project: string): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), `fixloop-bench-${project}-`)), 'repo');
   if (project === SELF) {
     mkdirSync(dir, { recursive: true });
@@ -68,14 +68,14 @@ function makeRepo(project: string): string {
 }
 
 /** One plain run of the suite (the policy's single command): exit status and wall time. */
-function plainRun(dir: string): { ok: boolean; ms: number } {
+export function plainRun(dir: string): { ok: boolean; ms: number } {
   const policy = JSON.parse(readFileSync(path.join(dir, 'loop.policy.json'), 'utf8')) as { suites: { command: string }[] };
   const started = performance.now();
   const result = spawnSync('sh', ['-c', policy.suites[0].command], { cwd: dir, stdio: 'ignore' });
   return { ok: result.status === 0, ms: performance.now() - started };
 }
 
-function allSites(project: string, kind: FaultKind): Site[] {
+export function allSites(project: string, kind: FaultKind): Site[] {
   const dirs = project === SELF ? SELF_DIRS.map((d) => `src/${d}`) : ['src'];
   const base = project === SELF ? ROOT : path.join(FIXTURES, project);
   return dirs.flatMap((dir) =>
@@ -201,4 +201,5 @@ async function main(): Promise<void> {
   console.error(`wrote ${path.relative(ROOT, out)}`);
 }
 
-await main();
+// The stress bench borrows the helpers above without running this one.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

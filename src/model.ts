@@ -209,6 +209,16 @@ export interface Verdict {
   stillFailing: string[];
   /** Tests that failed under the candidate but passed when run again: flaky, not broken by it. */
   flaky?: FlakyTest[];
+  /**
+   * Tests the candidate let run again (their file failed to load in the baseline) that fail where
+   * they passed at `sha`, the last commit where they ran: the candidate is "partial" at best.
+   */
+  history?: { sha: string; failing: string[] };
+  /**
+   * Why the verification did not finish (a suite timed out or was killed, where the baseline's
+   * did not): the verdict says little about the candidate, which may be tried again.
+   */
+  cutShort?: string;
   summary: string;
   /** How the verification worktree got what git does not carry (see IterationRecord.dependencies). */
   dependencies?: string;
@@ -242,6 +252,8 @@ export interface Attempt {
   diff: string;
   /** The candidate's rootCause, kept so reports can explain a fix without the Candidate. */
   rootCause?: string;
+  /** Its verification was cut short (Verdict.cutShort): it counts against the budget, yet providers may propose it again. */
+  cutShort?: string;
 }
 
 export type StopReason =
@@ -372,7 +384,7 @@ export type LoopEvent = EventBase &
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
-    | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
+    | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string; cutShort?: string }
     | { type: 'candidate:decision'; iteration: number; problemId: string; candidateId: string; decision: Decision }
     | { type: 'fix:committed'; iteration: number; problemId: string; candidateId: string; sha: string; message: string; files: string[] }
     | { type: 'commit:failed'; iteration: number; problemId: string; candidateId: string; reason: string }

@@ -83,11 +83,11 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
   // An iteration after a commit starts from the verification run of the head: no suites:end of its own.
   let iterationBefore: Totals | undefined;
   const proposed = new Map<string, { provider: string; title: string }>();
-  const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string) => {
+  const attempt = (problemId: string, candidateId: string, outcome: Attempt['outcome'], reason?: string, cutShort?: string) => {
     const p = proposed.get(candidateId);
     const list = fold.attempts.get(problemId) ?? [];
     fold.attempts.set(problemId, list);
-    list.push({ problemId, candidateId, provider: p?.provider ?? 'unknown', title: p?.title ?? candidateId, outcome, reason, diff: '' });
+    list.push({ problemId, candidateId, provider: p?.provider ?? 'unknown', title: p?.title ?? candidateId, outcome, reason, diff: '', ...(cutShort ? { cutShort } : {}) });
   };
   for (const e of events) {
     fold.lastEventAt = e.at;
@@ -130,7 +130,7 @@ export function foldJournal(events: LoopEvent[]): JournalFold {
         break;
       case 'candidate:verified':
         fold.candidates.verified++;
-        if (e.verdict !== 'fixed' && e.verdict !== 'partial') attempt(e.problemId, e.candidateId, 'not-accepted', e.summary);
+        if (e.verdict !== 'fixed' && e.verdict !== 'partial') attempt(e.problemId, e.candidateId, 'not-accepted', e.summary, e.cutShort);
         break;
       case 'fix:committed': {
         attempt(e.problemId, e.candidateId, 'committed');

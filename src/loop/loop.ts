@@ -100,11 +100,12 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
     for (const p of providers) await p.start?.({ earlier: session.resume?.providerEvents ?? [], emit: (e) => session.emit(e) });
     stop = await iterate(run);
   } catch (err) {
-    stop = stopForError(err, !!options.signal?.aborted) ?? rethrow(err);
+    stop = stopForError(err, run.interrupted(), { passed: run.deadlinePassed(), maxWallMinutes: session.policy.budget.maxWallMinutes }) ?? rethrow(err);
     if (stop.spent) session.emit({ type: 'budget:spent', ...stop.spent });
     if (run.open && !run.open.endedAt) await endIteration(run, run.open);
     run.last = run.open?.after ?? run.last;
   } finally {
+    run.stopClock();
     await closeSession(session, lock, run.commits.length);
     summaries = (await Promise.all(providers.map((p) => p.stop?.()))).filter((s) => s !== undefined);
   }
@@ -121,7 +122,7 @@ async function iterate(run: Run): Promise<Stop> {
   const decide = (iteration: number, ended?: RunState['ended']) =>
     stopDecision({
       iteration, maxIterations, expectedTests, ended, maxWallMinutes: policy.budget.maxWallMinutes, wallSpent: run.wallSpent(),
-      aborted: !!run.signal?.aborted, stopOnDeployFailure: policy.deploy?.stopOnFailure,
+      aborted: run.interrupted(), stopOnDeployFailure: policy.deploy?.stopOnFailure,
     });
   for (let iteration = resume?.nextIteration ?? 1; ; iteration++) {
     let stop = decide(iteration);

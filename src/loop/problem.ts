@@ -7,7 +7,7 @@ import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
-import { verifyCandidate } from '../verify/index.js';
+import { verifyCandidate, type TestHistory } from '../verify/index.js';
 import { commitFiles, commitHeader, commitMessage, commitMessageProblem, headSha, restoreFiles } from '../vcs/index.js';
 import type { FlakyLedger } from './run.js';
 
@@ -32,6 +32,8 @@ export interface RepairContext {
   approver?: Approver;
   /** What candidates' code runs in during verification (verify.sandbox). */
   isolation?: Isolation;
+  /** Runs at earlier commits, to judge tests a candidate lets run again (verify/history.ts). */
+  history?: TestHistory;
 }
 
 export interface ApprovalRequest {
@@ -76,13 +78,21 @@ interface Job {
   history: Attempt[];
   /** This repair's attempts. */
   attempts: Attempt[];
+  /**
+   * The best candidate so far that fails tests which passed at an earlier commit: committed only
+   * when no provider proposes a better one (counted as an attempt meanwhile).
+   */
+  held?: Verified;
+  /** Candidates whose verification was cut short (Verdict.cutShort): verified once more at the end. */
+  retry: Screened[];
 }
 
 const ACCEPTED = new Set(['fixed', 'partial']);
 
-/** fixes most first, then the smallest diff. */
+/** "fixed" before "partial", then fixes most, then the smallest diff. */
 function better(a: { verdict: Verdict; size: number }, b: { verdict: Verdict; size: number }): number {
-  return b.verdict.fixed.length - a.verdict.fixed.length || a.size - b.size;
+  const rank = (v: Verdict) => (v.kind === 'fixed' ? 0 : 1);
+  return rank(a.verdict) - rank(b.verdict) || b.verdict.fixed.length - a.verdict.fixed.length || a.size - b.size;
 }
 
 export async function repairProblem(
@@ -93,7 +103,7 @@ export async function repairProblem(
   history: Attempt[],
   context: CodeContext | undefined,
 ): Promise<RepairOutcome> {
-  const job: Job = { ctx, problem, current, iteration, history, attempts: [] };
+  const job: Job = { ctx, problem, current, iteration, history, attempts: [], retry: [] };
   for (const provider of ctx.providers) {
     const candidates = provider
       .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal, emit: ctx.emit })
@@ -105,6 +115,18 @@ export async function repairProblem(
       await candidates.return?.();
     }
   }
+  // A loaded machine's timeout judged the machine, not the candidate: once more, while attempts are left.
+  for (const again of job.retry.splice(0)) {
+    if (spent(job)) break;
+    const ended = await choose(job, await verifyBatch(job, [again]));
+    if (ended) return ended;
+  }
+  // Nothing better came: the held candidate is the best there is.
+  if (job.held && !ctx.signal?.aborted) {
+    const held = job.held;
+    job.held = undefined;
+    return (await commitWinner(job, held)) ?? { attempts: job.attempts };
+  }
   return { attempts: job.attempts };
 }
 
@@ -113,8 +135,13 @@ function record(job: Job, attempt: Attempt): void {
   job.history.push(attempt);
 }
 
+/** Attempts made on the problem, a held candidate included. */
+function tried(job: Job): number {
+  return job.history.length + (job.held ? 1 : 0);
+}
+
 function spent(job: Job): boolean {
-  return job.history.length >= job.ctx.policy.budget.maxAttemptsPerProblem || !!job.ctx.signal?.aborted;
+  return tried(job) >= job.ctx.policy.budget.maxAttemptsPerProblem || !!job.ctx.signal?.aborted;
 }
 
 /** Batches of one provider's candidates, each verified at once, until it has no more, the problem is done or its attempts are spent. */
@@ -135,7 +162,7 @@ async function nextBatch(job: Job, provider: PatchProvider, candidates: AsyncIte
   const { ctx, problem, iteration } = job;
   const concurrency = ctx.policy.verify.concurrency ?? Math.max(1, availableParallelism() - 1);
   const batch: Screened[] = [];
-  while (batch.length < concurrency && job.history.length + batch.length < ctx.policy.budget.maxAttemptsPerProblem) {
+  while (batch.length < concurrency && tried(job) + batch.length < ctx.policy.budget.maxAttemptsPerProblem) {
     let next: IteratorResult<Candidate>;
     try {
       next = await candidates.next();
@@ -162,12 +189,12 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
     batch.map(async (s) => {
       const verdict = await verifyCandidate({
         repoRoot: ctx.root, ref, suites: ctx.policy.suites, baseline: current, problem, candidate: s.candidate,
-        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns, isolation: isolationOf(ctx, s.candidate),
+        adapters: ctx.adapters, logDir: ctx.logDir, signal: ctx.signal, flaky: ctx.flaky.ids, flakyReruns: ctx.policy.flaky.reruns, isolation: isolationOf(ctx, s.candidate), history: ctx.history,
       });
       // Known from now on, and in this iteration's report.
       const fresh = verdict.flaky?.length ? ctx.flaky.addVerified(verdict.flaky) : [];
       if (fresh.length) ctx.emit({ type: 'flaky:found', iteration, tests: fresh });
-      ctx.emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary });
+      ctx.emit({ type: 'candidate:verified', iteration, problemId: problem.id, candidateId: s.candidate.id, verdict: verdict.kind, summary: verdict.summary, ...(verdict.cutShort ? { cutShort: verdict.cutShort } : {}) });
       return { ...s, verdict, size: patchSize(s.candidate.patch) };
     }),
   );
@@ -179,26 +206,41 @@ async function verifyBatch(job: Job, batch: Screened[]): Promise<Verified[]> {
  */
 async function choose(job: Job, verified: Verified[]): Promise<RepairOutcome | undefined> {
   const { ctx, problem, iteration } = job;
-  const winners = verified.filter((v) => ACCEPTED.has(v.verdict.kind) && v.verdict.run).sort(better);
+  const winners = [...verified.filter((v) => ACCEPTED.has(v.verdict.kind) && v.verdict.run), ...(job.held ? [job.held] : [])].sort(better);
+  job.held = undefined;
   for (const v of verified) {
-    if (!winners.includes(v)) record(job, { ...v.base, outcome: 'not-accepted', reason: v.verdict.summary, verdict: kept(v.verdict) });
+    if (winners.includes(v)) continue;
+    record(job, { ...v.base, outcome: 'not-accepted', reason: v.verdict.summary, verdict: kept(v.verdict), ...(v.verdict.cutShort ? { cutShort: v.verdict.cutShort } : {}) });
+    if (v.verdict.cutShort) job.retry.push({ candidate: v.candidate, files: v.files, base: v.base });
+  }
+  // Worse than the code was before the fault: another provider may do better, so wait for it (a person decides at once).
+  if (!ctx.approver && winners[0]?.verdict.history) {
+    job.held = winners[0];
+    for (const rest of winners.slice(1)) record(job, notChosen(rest));
+    return undefined;
   }
   for (const [i, winner] of winners.entries()) {
     const decision = ctx.approver ? await ctx.approver({ problem, candidate: winner.candidate, verdict: winner.verdict, diff: winner.base.diff }) : 'accept';
     if (ctx.approver) ctx.emit({ type: 'candidate:decision', iteration, problemId: problem.id, candidateId: winner.candidate.id, decision });
     if (decision === 'accept') {
-      for (const rest of winners.slice(i + 1)) {
-        record(job, { ...rest.base, outcome: 'not-accepted', reason: `${rest.verdict.summary}; a candidate that fixes more (or the same with a smaller diff) was chosen`, verdict: kept(rest.verdict) });
-      }
-      const outcome = await commitCandidate(ctx, problem, winner, job.current, iteration);
-      record(job, outcome.attempt);
-      return outcome.commit ? { attempts: job.attempts, commit: outcome.commit, run: winner.verdict.run } : undefined;
+      for (const rest of winners.slice(i + 1)) record(job, notChosen(rest));
+      return commitWinner(job, winner);
     }
     record(job, { ...winner.base, outcome: 'rejected', reason: `${decision === 'reject' ? 'rejected' : decision === 'skip' ? 'problem skipped' : 'run stopped'} by the approver`, verdict: kept(winner.verdict) });
     if (decision === 'skip') return { attempts: job.attempts };
     if (decision === 'stop') throw new StopRequested();
   }
   return undefined;
+}
+
+function notChosen(v: Verified): Attempt {
+  return { ...v.base, outcome: 'not-accepted', reason: `${v.verdict.summary}; a candidate that fixes more (or the same with a smaller diff) was chosen`, verdict: kept(v.verdict) };
+}
+
+async function commitWinner(job: Job, winner: Verified): Promise<RepairOutcome | undefined> {
+  const outcome = await commitCandidate(job.ctx, job.problem, winner, job.current, job.iteration);
+  record(job, outcome.attempt);
+  return outcome.commit ? { attempts: job.attempts, commit: outcome.commit, run: winner.verdict.run } : undefined;
 }
 
 /** A verdict as attempts keep it: without the runs. */

@@ -3,6 +3,7 @@
 import type { Attempt, CommitRecord, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
+import { TestHistory } from '../verify/history.js';
 import type { Approver, Emit, RepairContext } from './problem.js';
 import type { Session } from './session.js';
 
@@ -70,15 +71,49 @@ export interface Run {
   iterations: number;
   /** budget.maxWallMinutes is spent. */
   wallSpent(): boolean;
+  /** The caller's signal aborted the run (`signal` also aborts at the wall-clock deadline). */
+  interrupted(): boolean;
+  /** The wall-clock deadline (budget.maxWallMinutes) cut a running step short. */
+  deadlinePassed(): boolean;
+  /** Ends the wall clock's timer; call when the run ends. */
+  stopClock(): void;
+}
+
+/**
+ * budget.maxWallMinutes as a deadline: an abort of whatever step runs when it passes (a suite, a
+ * verification, a model request), not only a check between steps, which a hung step never reaches.
+ */
+function wallClock(startedAt: string, maxWall: number | undefined, outer: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  if (maxWall !== undefined) {
+    const end = Date.parse(startedAt) + maxWall * 60_000;
+    const arm = (): void => {
+      const left = end - Date.now();
+      if (left < 0) return controller.abort(new Error(`budget.maxWallMinutes (${maxWall}) is spent`));
+      // Node's timers hold at most 2^31-1 ms (about 24.8 days): longer waits are re-armed. The +1
+      // makes the run's own check (more than maxWall minutes gone) agree when the timer fires.
+      timer = setTimeout(arm, Math.min(left + 1, 2 ** 31 - 1));
+      timer.unref();
+    };
+    arm();
+  }
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  return { signal, passed: () => controller.signal.aborted, stop: () => clearTimeout(timer) };
 }
 
 export function newRun(session: Session, options: RunOptions): Run {
   const { root, workDir, runId, policy, logDir, emit, resume } = session;
   const flaky = new FlakyLedger(resume?.flaky ?? []);
   const maxWall = policy.budget.maxWallMinutes;
+  const clock = wallClock(session.startedAt, maxWall, options.signal);
+  const signal = clock.signal;
   return {
-    session, emit, signal: options.signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
-    repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver, isolation: session.isolation },
+    session, emit, signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
+    repair: {
+      root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal, flaky, emit, approver: options.approver, isolation: session.isolation,
+      history: new TestHistory({ repoRoot: root, suites: policy.suites, adapters: options.adapters, logDir, signal }),
+    },
     commits: [...(resume?.commits ?? [])],
     attempts: new Map(resume?.attempts ?? []),
     reports: [...(resume?.reports ?? [])],
@@ -86,5 +121,8 @@ export function newRun(session: Session, options: RunOptions): Run {
     // A resumed run has had the iterations before the one it continues with.
     iterations: resume ? resume.nextIteration - 1 : 0,
     wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
+    interrupted: () => !!options.signal?.aborted,
+    deadlinePassed: () => clock.passed() && !options.signal?.aborted,
+    stopClock: clock.stop,
   };
 }

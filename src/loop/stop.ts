@@ -63,13 +63,15 @@ export function stopDecision(state: RunState): Stop | undefined {
 
 /**
  * An error that ended an iteration: a spent model budget, a provider that cannot go on, the
- * approver's stop, or an interruption (which rejects whatever step was running) end the run
- * cleanly; anything else is a crash (undefined: the caller rethrows it).
+ * approver's stop, an interruption or the wall-clock deadline (either rejects whatever step was
+ * running) end the run cleanly; anything else is a crash (undefined: the caller rethrows it).
  */
-export function stopForError(err: unknown, aborted: boolean): Stop | undefined {
+export function stopForError(err: unknown, aborted: boolean, wallDeadline?: { passed: boolean; maxWallMinutes?: number }): Stop | undefined {
   if (err instanceof BudgetExhaustedError) return { reason: 'budget', spent: { budget: err.budget, limit: err.limit } };
   if (err instanceof ProviderFatalError) return { reason: 'fatal', error: err.message };
   if (err instanceof StopRequested) return { reason: 'stopped' };
   if (aborted) return { reason: 'interrupted' };
+  // The deadline aborted the running step: an interruption, whose reason is the budget.
+  if (wallDeadline?.passed) return { reason: 'budget', spent: { budget: 'maxWallMinutes', limit: wallDeadline.maxWallMinutes! } };
   return undefined;
 }

@@ -67,7 +67,7 @@ export const SuiteSchema = z
       .describe(
         'How to read the results: "auto" detects vitest, jest, node --test, pytest and mocha (and runners registered through the SDK) from the command (or the npm script it runs) and otherwise judges by exit code.',
       ),
-    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds.'),
+    timeoutSec: seconds().default(600).describe('The whole process tree is killed after this many seconds, with any process that left it but holds the suite\'s output (a daemon started with setsid).'),
     cwd: z
       .string()
       .refine((dir) => !path.isAbsolute(dir) && !path.normalize(dir).split(/[\\/]/).includes('..'), 'must be a directory inside the repository, relative to its root')
@@ -155,7 +155,8 @@ export const LlmSchema = z
     maxTurns: z.number().int().positive().default(8).describe('Model answers per problem (tool calls and malformed proposals count).'),
     baseURL: z.string().url().optional().describe('Messages API base URL (a gateway or local server), used when ANTHROPIC_BASE_URL is unset. In a policy file of the repository it is used only with the user\'s consent given outside it (--trust-policy-endpoint or FIXLOOP_TRUST_POLICY_ENDPOINT=1): the key is never sent to an endpoint a pull request could name. The key is only ever read from ANTHROPIC_API_KEY.'),
     maxRetries: z.number().int().nonnegative().default(3).describe('Retries of 408/409/429/5xx/529 (honouring retry-after) and of errors in the middle of a stream.'),
-    timeoutSec: seconds().default(600).describe('Time limit of one request.'),
+    timeoutSec: seconds().default(600).describe('Time limit of one request, its streamed answer included.'),
+    idleTimeoutSec: seconds().default(120).describe('A streamed answer that sends no byte for this long has stalled: it is retried (llm.maxRetries), then the model is paused for the iteration.'),
     prices: z
       .record(z.string(), PriceSchema)
       .default(DEFAULT_LLM_PRICES)
@@ -182,7 +183,7 @@ export const PolicySchema = z.strictObject({
         .number()
         .positive()
         .optional()
-        .describe('Wall time of the run; checked before each iteration and each problem (a step under way finishes).'),
+        .describe('Wall time of the run: a deadline. The step under way when it passes (a suite, a verification, a model request) is stopped, the reports are written as for an interruption, and the stop reason is "budget".'),
       maxTokens: z.number().int().positive().optional().describe('Model tokens (input, output and cache) the run may spend in total; checked before every LLM request.'),
       maxCostUSD: z.number().positive().optional().describe('US dollars the run may spend on the model, priced with llm.prices; checked before every LLM request.'),
     })

@@ -18,7 +18,8 @@ export function candidateIdOf(provider: string, changes: FileChange[]): string {
 
 /** Ids of the candidates already tried on the problem. */
 export function triedIds(ctx: ProposeContext): Set<string> {
-  return new Set(ctx.history.map((attempt) => attempt.candidateId));
+  // A verification cut short (a suite timed out on a loaded machine) judged the machine, not the candidate.
+  return new Set(ctx.history.filter((attempt) => !attempt.cutShort).map((attempt) => attempt.candidateId));
 }
 
 /** Whether a repository-relative path is protected (policy guard.protect). */

@@ -1,7 +1,7 @@
 // Runs one test command and makes sure nothing it started outlives it: the command gets its own
 // process group, and timeouts, aborts and the end of the command all end that whole group,
 // because test runners leave worker processes behind when only their parent is killed.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readlinkSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stripVTControlCharacters } from 'node:util';
@@ -70,6 +70,68 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * What the command's stdout and stderr are (e.g. "socket:[7371]"), as /proc names them: read from
+ * the shell right after it starts, to find later whoever still holds them. Empty off Linux, or
+ * when the shell has already ended (then it started nothing that could hold them).
+ */
+function outputEnds(pid: number): Set<string> {
+  const ends = new Set<string>();
+  for (const fd of [1, 2]) {
+    try {
+      ends.add(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      // ENOENT: the shell has ended, or there is no /proc.
+    }
+  }
+  return ends;
+}
+
+/**
+ * Processes holding the command's output, wherever they are: a daemon started with setsid leaves
+ * the process group (so a group kill misses it) but keeps the pipe, and reading it would wait for
+ * the daemon, past every time limit.
+ */
+function holdersOf(ends: Set<string>): number[] {
+  if (ends.size === 0) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const holders: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // Gone, or another user's.
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return ends.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+    if (holds) holders.push(pid);
+  }
+  return holders;
+}
+
+function killProcesses(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // ESRCH: already gone.
+    }
   }
 }
 
@@ -155,6 +217,7 @@ export async function runCommand(command: string, options: CommandOptions): Prom
     reject: false,
   });
   const pid = subprocess.pid;
+  const ends = pid !== undefined ? outputEnds(pid) : new Set<string>();
   if (pid !== undefined) {
     liveGroups.add(pid);
     installExitHook();
@@ -163,10 +226,29 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   let timedOut = false;
   let aborted = false;
   let forceTimer: NodeJS.Timeout | undefined;
+  let stopTimer: NodeJS.Timeout | undefined;
+  const graceMs = options.graceMs ?? 1000;
+  // The last resort: a holder of the output that could not be killed (another user's, say) must
+  // not keep the call waiting; what it writes later is lost, which beats waiting for it.
+  const stopReading = (): void => {
+    stopTimer ??= setTimeout(() => {
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+      subprocess.all?.destroy();
+    }, graceMs);
+  };
+  const killAll = (signal: NodeJS.Signals): void => {
+    if (pid === undefined) return;
+    killGroup(pid, signal);
+    killProcesses(holdersOf(ends), signal);
+  };
   const killTree = (): void => {
     if (pid === undefined || forceTimer) return;
-    killGroup(pid, 'SIGTERM');
-    forceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), options.graceMs ?? 1000);
+    killAll('SIGTERM');
+    forceTimer = setTimeout(() => {
+      killAll('SIGKILL');
+      stopReading();
+    }, graceMs);
   };
   const timer =
     options.timeoutSec !== undefined
@@ -181,10 +263,20 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // Background children may hold the output pipe open after the shell exits; ending the group
-  // when the shell exits closes it, and leaves no orphans behind.
+  // Background children may hold the output pipe open after the shell exits; ending them (the
+  // group, and whoever left it but kept the pipe) when the shell exits closes it, and leaves no
+  // orphans behind.
+  // The scan of /proc waits a moment: most commands' output ends with them, and needs no search.
+  let outputEnded = false;
+  subprocess.all?.once('end', () => (outputEnded = true));
+  let exitTimer: NodeJS.Timeout | undefined;
   subprocess.once('exit', () => {
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
+    exitTimer = setTimeout(() => {
+      if (outputEnded) return;
+      killAll('SIGKILL');
+      stopReading();
+    }, 50);
   });
 
   subprocess.all?.setEncoding('utf8');
@@ -200,6 +292,8 @@ export async function runCommand(command: string, options: CommandOptions): Prom
   const result = await subprocess;
   clearTimeout(timer);
   clearTimeout(forceTimer);
+  clearTimeout(stopTimer);
+  clearTimeout(exitTimer);
   options.signal?.removeEventListener('abort', onAbort);
   if (pid !== undefined) {
     killGroup(pid, 'SIGKILL');

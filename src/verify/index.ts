@@ -1,2 +1,3 @@
 export * from './compare.js';
 export * from './verify.js';
+export * from './history.js';

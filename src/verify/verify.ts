@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Candidate, Isolation, Problem, TestCase, TestRun, Verdict } from '../model.js';
-import { applyPatch } from '../patch/index.js';
+import { applyPatch, patchFiles } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
 import { withSandbox, type SandboxSpec } from '../sandbox/bwrap.js';
@@ -11,6 +11,7 @@ import type { TestRunnerAdapter } from '../runners/types.js';
 import { addWorktree, describeDependencies, removeWorktree } from '../vcs/index.js';
 import { findFlaky } from './flaky.js';
 import { compareRuns } from './compare.js';
+import { worseThanHistory, type SuiteFiles, type TestHistory } from './history.js';
 
 export interface VerifyInput {
   /** The user's repository: worktrees are made from it. */
@@ -33,6 +34,8 @@ export interface VerifyInput {
   flakyReruns?: number;
   /** The sandbox the candidate's code runs in (see isolationFor); none when absent. */
   isolation?: Isolation;
+  /** Runs at earlier commits, for the tests the candidate lets run again (see history.ts). */
+  history?: TestHistory;
 }
 
 /** A suite faster than this runs whole even when targeted: its start-up costs more than the tests a filter would skip. */
@@ -84,12 +87,62 @@ export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
   const isolation = input.isolation ?? { kind: 'none', why: 'no sandbox was asked for' };
   try {
     applyPatch(dir, input.candidate.patch);
-    const verdict = await withSandbox(sandboxFor(isolation, dir), () => judge(input, dir));
-    return withDeniedWrites({ ...verdict, dependencies, isolation });
+    const verdict = await againstHistory(input, await withSandbox(sandboxFor(isolation, dir), () => judge(input, dir)));
+    const cutShort = cutShortBy(input.baseline, verdict);
+    return withDeniedWrites({ ...verdict, dependencies, isolation, ...(cutShort ? { cutShort } : {}) });
   } finally {
     await removeWorktree(input.repoRoot, dir);
     rmSync(path.dirname(dir), { recursive: true, force: true });
   }
+}
+
+/**
+ * A "fixed" verdict whose newly loaded files hold tests that fail where they passed at the last
+ * commit where they ran is "partial": the file parses again, the code is not what it was.
+ */
+async function againstHistory(input: VerifyInput, verdict: Verdict): Promise<Verdict> {
+  if (!input.history || !verdict.run || verdict.kind !== 'fixed') return verdict;
+  const unmasked = unmaskedFiles(input.baseline, verdict.run);
+  if (!unmasked.length) return verdict;
+  const failingNow = verdict.run.suites.some((s) => unmasked.some((u) => u.suite === s.suite && s.tests.some((t) => t.status === 'failed' && u.files.includes(t.file))));
+  if (!failingNow) return verdict;
+  const last = await input.history.lastRun(input.ref, patchFiles(input.candidate.patch), unmasked);
+  if (!last) return verdict;
+  const failing = worseThanHistory(verdict.run, last.run, unmasked).filter((id) => !input.flaky?.has(id));
+  if (!failing.length) return verdict;
+  const shown = failing.slice(0, 3).join(', ') + (failing.length > 3 ? ', …' : '');
+  const summary = `${verdict.summary.replace(/^fixed:/, 'partial:')}; ${failing.length} test${failing.length === 1 ? '' : 's'} it lets run again fail${failing.length === 1 ? 's' : ''} that passed at ${last.sha.slice(0, 12)}: ${shown}`;
+  return { ...verdict, kind: 'partial', history: { sha: last.sha, failing }, summary };
+}
+
+/** Files that failed to load in the baseline and load in `run`, by suite. */
+function unmaskedFiles(baseline: TestRun, run: TestRun): SuiteFiles[] {
+  const out: SuiteFiles[] = [];
+  for (const before of baseline.suites) {
+    const now = run.suites.find((s) => s.suite === before.suite);
+    if (!now) continue;
+    const files = before.loadFailures.map((lf) => lf.file).filter((f) => !now.loadFailures.some((lf) => lf.file === f) && now.tests.some((t) => t.file === f));
+    if (files.length) out.push({ suite: before.suite, files: [...new Set(files)].sort() });
+  }
+  return out;
+}
+
+/**
+ * A verification a suite did not finish (timed out, or killed by a signal, where the baseline's
+ * run of that suite was not): on a loaded machine that says more about the machine than about the
+ * candidate, so it is not held against the candidate for good. The first such suite, as said.
+ */
+export function cutShortBy(baseline: TestRun, verdict: Verdict): string | undefined {
+  if (verdict.kind === 'fixed' || verdict.kind === 'partial') return undefined;
+  for (const run of [verdict.targeted, verdict.run]) {
+    for (const suite of run?.suites ?? []) {
+      const blocker = suite.blocker;
+      if (!blocker || (blocker.reason !== 'timeout' && blocker.reason !== 'crash')) continue;
+      if (baseline.suites.find((b) => b.suite === suite.suite)?.blocker?.reason === blocker.reason) continue;
+      return blocker.message.split('\n')[0];
+    }
+  }
+  return undefined;
 }
 
 /** The worktree and a temp directory beside it are all a sandboxed run may write. */

@@ -156,6 +156,50 @@ describe('LlmProvider', () => {
     expect(s.requests).toHaveLength(4);
   });
 
+  it('gives up on a stream that stops sending (llm.idleTimeoutSec), retries it once, and pauses with a clear notice', async () => {
+    const events: LlmEvent[] = [];
+    const s = await play([{ stall: 'silent' }, { stall: 'silent' }, { answer: [tool('propose_patch', GOOD_PATCH)] }]);
+    const llm = provider(s.url, { llm: { maxRetries: 1, idleTimeoutSec: 0.3 } }, events);
+    const started = Date.now();
+
+    expect(await collect(llm.propose(PROBLEM, ctxFor(ROOT)))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(s.requests).toHaveLength(2);
+    expect(events.at(-1)).toEqual({
+      type: 'llm:outage',
+      problemId: PROBLEM.id,
+      message: 'the Messages API stream stalled: no data for 0.3s (llm.idleTimeoutSec), 2 times',
+    });
+    expect(llm.paused?.reason).toMatch(/stalled/);
+  });
+
+  it('ends a request that trickles pings but no answer at llm.timeoutSec, without retrying it', async () => {
+    const events: LlmEvent[] = [];
+    const s = await play([{ stall: 'trickle', pingEveryMs: 50 }, { answer: [tool('propose_patch', GOOD_PATCH)] }]);
+    const llm = provider(s.url, { llm: { timeoutSec: 0.6, idleTimeoutSec: 0.3 } }, events);
+    const started = Date.now();
+
+    expect(await collect(llm.propose(PROBLEM, ctxFor(ROOT)))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(s.requests).toHaveLength(1);
+    expect(events.at(-1)).toEqual({
+      type: 'llm:outage',
+      problemId: PROBLEM.id,
+      message: 'the Messages API did not finish its answer within 0.6s (llm.timeoutSec)',
+    });
+  });
+
+  it('leaves an abort of the run an abort, not an outage', async () => {
+    const events: LlmEvent[] = [];
+    const s = await play([{ stall: 'silent' }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const error = await collect(provider(s.url, { llm: { idleTimeoutSec: 5 } }, events).propose(PROBLEM, ctxFor(ROOT, { signal: controller.signal }))).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: expect.stringMatching(/Abort/) });
+    expect(events.filter((e) => e.type === 'llm:outage')).toEqual([]);
+  });
+
   it('stops the run on 401 with a ProviderFatalError, without retrying', async () => {
     const s = await play([{ status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }]);
     const error = await collect(provider(s.url).propose(PROBLEM, ctxFor(ROOT))).catch((e: unknown) => e);

@@ -11,7 +11,13 @@ export type Step =
   | { answer: Block[]; stopReason?: string; outputTokens?: number }
   | { status: number; errorType: string; message?: string; headers?: Record<string, string> }
   /** A 200 stream that sends message_start, then `event: error`. */
-  | { streamError: string };
+  | { streamError: string }
+  /**
+   * A 200 stream that sends message_start and then nothing (`stall`), or a ping every
+   * `pingEveryMs` and never an answer (`trickle`): the connection stays open until the server closes.
+   */
+  | { stall: 'silent' }
+  | { stall: 'trickle'; pingEveryMs: number };
 
 export interface Received {
   body: any;
@@ -70,6 +76,15 @@ export async function startServer(script: Step[]): Promise<ScriptedServer> {
     const usage = usageFor(body, promptTokens, cached);
     const id = `msg_${++ids}`;
     const message = { id, type: 'message', role: 'assistant', model: body.model, content: [] as unknown[], stop_reason: null, stop_sequence: null, usage };
+    if ('stall' in step) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(sse('message_start', { type: 'message_start', message }));
+      if (step.stall === 'trickle') {
+        const ping = setInterval(() => res.write(sse('ping', { type: 'ping' })), step.pingEveryMs);
+        res.once('close', () => clearInterval(ping));
+      }
+      return;
+    }
     if ('streamError' in step) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(sse('message_start', { type: 'message_start', message }));
@@ -108,7 +123,12 @@ export async function startServer(script: Step[]): Promise<ScriptedServer> {
     requests,
     remaining: () => steps.length,
     push: (...more) => void steps.push(...more),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // A stalled stream would keep close() waiting for its connection.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -89,6 +89,21 @@ describe('the loop builds the llm provider from policy and environment', () => {
     expect(summary.reports.map((r) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html']);
   });
 
+  it('ends a stalled model stream at llm.idleTimeoutSec with an outage notice, and the run ends cleanly', async () => {
+    server = await startServer([{ stall: 'silent' }]);
+    useServer(server.url);
+    const repo = logicBugRepo();
+    const policy = JSON.parse(readFileSync(path.join(repo, 'loop.policy.json'), 'utf8'));
+    writeFileSync(path.join(repo, 'loop.policy.json'), JSON.stringify({ ...policy, llm: { idleTimeoutSec: 0.5, maxRetries: 0 } }));
+    sh(repo, 'git', ['commit', '-qam', 'a short idle timeout']);
+    const { events, summary } = await runLoop(repo);
+    expect(server.requests).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'llm:notice')).toMatchObject([
+      { kind: 'outage', message: 'the Messages API stream stalled: no data for 0.5s (llm.idleTimeoutSec)' },
+    ]);
+    expect([summary.status, summary.stopReason]).toEqual(['failing', 'nothing-fixable']);
+  });
+
   it('stops with stop reason "budget" before sending a request the token budget cannot cover', async () => {
     server = await startServer([{ answer: [tool('read_file', { path: MODULE })] }, { answer: [tool('propose_patch', FIX)] }]);
     useServer(server.url);

@@ -233,6 +233,24 @@ describe('createLoop with plugged-in providers', () => {
     expect([summary.status, summary.stopReason]).toEqual(['failing', 'budget']);
   });
 
+  it('ends at budget.maxWallMinutes even inside a step that hangs (a candidate whose test never ends), reporting as for an interruption', async () => {
+    const policy = JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 0 }, budget: { maxWallMinutes: 0.2 } });
+    const repo = makeVitestRepo({ ...COUNTER, 'loop.policy.json': policy });
+    // Asleep for a minute without using the CPU: only the deadline can end its verification in time.
+    const hangs = 'export const next = (n: number) => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000); return n + 1; };\nexport const prev = (n: number) => n - 1;\n';
+    const loop = createLoop({ cwd: repo, providers: [scripted('manual', { 'src/counter.ts': hangs })] });
+    const started = Date.now();
+    const events = await collect(loop);
+    const summary = await loop.result;
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect([summary.status, summary.stopReason, summary.commits]).toEqual(['failing', 'budget', []]);
+    expect(events.map((e) => e.type).slice(-3)).toEqual(['budget:spent', 'iteration:end', 'run:end']);
+    expect(events.find((e) => e.type === 'budget:spent')).toMatchObject({ budget: 'maxWallMinutes', limit: 0.2 });
+    expect(summary.reports.map((r) => path.basename(r))).toEqual(['iteration-1.md', 'iteration-1.json', 'summary.md', 'summary.html']);
+    expect(sh(repo, 'git', ['worktree', 'list']).split('\n')).toHaveLength(1);
+    expect(existsSync(path.join(repo, '.fixloop/lock'))).toBe(false);
+  });
+
   it('stops as nothing-fixable when no provider proposes anything', async () => {
     const repo = makeVitestRepo(COUNTER);
     const loop = createLoop({ cwd: repo, providers: [] });

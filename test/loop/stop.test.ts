@@ -89,6 +89,13 @@ describe('stopForError', () => {
     expect(stopForError(new Error('the suite run was aborted'), true)).toEqual({ reason: 'interrupted' });
   });
 
+  it('ends the run on the wall-clock budget when its deadline aborted the running step, unless the user interrupted first', () => {
+    const aborted = new Error('budget.maxWallMinutes (5) is spent');
+    expect(stopForError(aborted, false, { passed: true, maxWallMinutes: 5 })).toEqual({ reason: 'budget', spent: { budget: 'maxWallMinutes', limit: 5 } });
+    expect(stopForError(aborted, true, { passed: true, maxWallMinutes: 5 })).toEqual({ reason: 'interrupted' });
+    expect(stopForError(new TypeError('x is undefined'), false, { passed: false, maxWallMinutes: 5 })).toBeUndefined();
+  });
+
   it('leaves any other error to crash the run', () => {
     expect(stopForError(new TypeError('x is undefined'), false)).toBeUndefined();
   });

@@ -24,6 +24,7 @@ describe('parsePolicy', () => {
         maxTurns: 8,
         maxRetries: 3,
         timeoutSec: 600,
+        idleTimeoutSec: 120,
         prices: DEFAULT_LLM_PRICES,
         secretPatterns: DEFAULT_SECRET_PATTERNS,
         readDenylist: DEFAULT_READ_DENYLIST,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VitestAdapter } from '../../src/runners/index.js';
 import { runCommand } from '../../src/runners/process.js';
 import { isAlive, tmpProject } from './projects.js';
 
@@ -57,6 +58,26 @@ describe('runCommand', () => {
     await vi.waitFor(() => expect(pidsIn(pidFile).filter(isAlive)).toEqual([]), { timeout: 1000, interval: 20 });
   });
 
+  // A daemon in its own session (setsid) is out of the group's reach but holds the output pipe:
+  // without more, reading the output waits for it, past every limit.
+  it('ends at the timeout when a process in another session holds the output, and ends that process', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const started = Date.now();
+    const result = await runCommand(`setsid sleep 3017 & echo $! > ${pidFile}; echo started; sleep 30`, { cwd: dir, timeoutSec: 1, graceMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result).toMatchObject({ exitCode: null, timedOut: true, aborted: false, output: 'started\n' });
+    await vi.waitFor(() => expect(pidsIn(pidFile).filter(isAlive)).toEqual([]), { timeout: 1000, interval: 20 });
+  });
+
+  it('ends a process in another session that holds the output after the command exits', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const started = Date.now();
+    const result = await runCommand(`setsid sleep 3018 & echo $! > ${pidFile}; sleep 0.2; exit 4`, { cwd: dir, graceMs: 200 });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(result).toMatchObject({ exitCode: 4, timedOut: false });
+    await vi.waitFor(() => expect(pidsIn(pidFile).filter(isAlive)).toEqual([]), { timeout: 1000, interval: 20 });
+  });
+
   it('kills the tree when the signal aborts, and does not start when already aborted', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
@@ -103,5 +124,20 @@ describe('runCommand', () => {
     const nowhere = await runCommand('echo hi', { cwd: path.join(dir, 'absent') });
     expect(nowhere.exitCode).toBeNull();
     expect(nowhere.spawnError).toContain('The "cwd" option is invalid');
+  });
+});
+
+describe('a suite whose command leaves a daemon holding its output', () => {
+  it('ends at timeoutSec with a timeout blocker, and leaves no process behind', async () => {
+    const pidFile = path.join(dir, 'pids');
+    const started = Date.now();
+    const run = await new VitestAdapter().run(
+      { name: 'unit', command: `setsid sleep 3019 & echo $! > ${pidFile}; sleep 30; npx vitest run`, format: 'vitest', timeoutSec: 1 },
+      { cwd: dir },
+    );
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(run).toMatchObject({ timedOut: true, exitCode: null, blocker: { reason: 'timeout' } });
+    expect(run.blocker!.message).toMatch(/^Suite "unit" .*timed out after 1s; its process tree was killed/);
+    await vi.waitFor(() => expect(pidsIn(pidFile).filter(isAlive)).toEqual([]), { timeout: 1000, interval: 20 });
   });
 });

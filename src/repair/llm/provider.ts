@@ -7,7 +7,7 @@ import { LlmSchema, type LlmPolicy } from '../../policy/schema.js';
 import { ProviderFatalError } from '../errors.js';
 import type { PatchProvider, ProposeContext, ProviderEvent, ProviderStart, ProviderSummary } from '../types.js';
 import { LlmBudget } from './budget.js';
-import { OutageError, send, type MessageParams } from './client.js';
+import { OutageError, send, StreamActivity, type MessageParams } from './client.js';
 import { firstMessage, verdictOf, type ContextMode } from './first-message.js';
 import { secretValues } from '../../secrets.js';
 import { denyMatcher, redactor } from './paths.js';
@@ -61,6 +61,7 @@ export class LlmProvider implements PatchProvider {
   /** Why the provider is paused (an outage), until resume() or pauseMs. */
   paused?: { reason: string; until: number };
   private readonly client: Anthropic;
+  private readonly activity = new StreamActivity();
   private readonly prompts: Prompts;
   private readonly isDenied: (rel: string) => boolean;
   private readonly redact: (text: string) => string;
@@ -87,7 +88,7 @@ export class LlmProvider implements PatchProvider {
       baseURL: options.baseURL ?? env.ANTHROPIC_BASE_URL ?? this.policy.baseURL,
       maxRetries: this.policy.maxRetries,
       timeout: this.policy.timeoutSec * 1000,
-      ...(fetch ? { fetch } : {}),
+      fetch: this.activity.wrap(fetch ?? globalThis.fetch),
     });
   }
 
@@ -138,7 +139,15 @@ export class LlmProvider implements PatchProvider {
       this.emit(ctx, { type: 'llm:request', problemId: problem.id, turn });
       let response: Anthropic.Message;
       try {
-        response = await send(this.client, params, { streamRetries: this.policy.maxRetries, retryBaseMs: this.options.retryBaseMs ?? 500, signal: ctx.signal, provider: this.name });
+        response = await send(this.client, params, {
+          streamRetries: this.policy.maxRetries,
+          idleTimeoutSec: this.policy.idleTimeoutSec,
+          timeoutSec: this.policy.timeoutSec,
+          activity: this.activity,
+          retryBaseMs: this.options.retryBaseMs ?? 500,
+          signal: ctx.signal,
+          provider: this.name,
+        });
       } catch (err) {
         if (!(err instanceof OutageError)) throw err;
         // An outage outlasting the retries will not end within this iteration: stop asking, say why.
@@ -183,7 +192,7 @@ export class LlmProvider implements PatchProvider {
   private judge(input: unknown, problem: Problem, ctx: ProposeContext): Proposal {
     const proposal = candidateFrom(input, ctx.root, problem, this.name);
     if (!proposal.ok) return proposal;
-    const before = ctx.history.findIndex((a) => a.candidateId === proposal.candidate.id);
+    const before = ctx.history.findIndex((a) => a.candidateId === proposal.candidate.id && !a.cutShort);
     // The same edit would meet the same verdict; the model is told it and asked for another.
     if (before >= 0) return { ok: false, reason: `This exact patch was already tried (attempt ${before + 1}): ${verdictOf(ctx.history[before])}. Propose a different fix.` };
     return proposal;
