@@ -16,8 +16,21 @@ export interface Failure {
   /** Error class when the runner names it: "ReferenceError", "SyntaxError", "AssertionError". */
   errorName?: string;
   stack?: string;
-  /** Where the error was raised: first frame inside the repository, outside node_modules. */
+  /**
+   * Where the code broke: the first frame in the project's source (not a dependency, not the test
+   * file); the test's own frame when the stack holds nothing else (a plain assertion).
+   */
   location?: SourceLocation;
+  /** The test file's frame (the assertion or call), kept beside a source `location`. */
+  testLocation?: SourceLocation;
+  /** The whole error as the runner printed it before its stack: every line of the message, the diff (bounded). */
+  details?: string;
+  /** What the assertion expected, as the runner shows it (its structured field when it has one). */
+  expected?: string;
+  /** What the assertion received (jest's "Received", node's "actual"). */
+  actual?: string;
+  /** The runner's diff of expected and received, when it printed one. */
+  diff?: string;
 }
 
 export interface TestCase {

@@ -17,6 +17,7 @@ import {
 import { STATUS, TestFileSchema, type Assertion } from '../jest/format.js';
 import { testId } from '../results.js';
 import { parseDefaultOutput, type ReporterBlock } from './text.js';
+import { detailsOf } from '../failure-detail.js';
 
 export interface VitestParseOptions {
   suite: string;
@@ -147,6 +148,9 @@ function toFailure(jsonText: string, block: ReporterBlock | undefined, ctx: Path
   const jsonIsStack = /\n\s+at /.test(fromJson) && !fromJson.startsWith('Error: STACK_TRACE_ERROR');
   const stack = jsonIsStack || !fromText ? fromJson : fromText;
   if (stack) failure.stack = stack;
+  // The JSON's stack holds the message's first line only: the printed block has the diff.
+  const printed = fromText ? detailsOf(fromText, false) : '';
+  if (printed.includes('\n')) failure.details = printed;
   // Frames are read before relativizing: printed relative paths are relative to where vitest ran.
   const location = pickLocation([...framesOf(rawText, ctx), ...framesOf(rawJson, ctx)], testFile) ?? unloadedImport(rawJson || rawText, ctx);
   if (location) failure.location = location;
