@@ -63,7 +63,14 @@ export interface LoadFailure {
   suite: string;
   file: string;
   failure: Failure;
+  /**
+   * The file loaded and its tests were collected, but this hook of it threw (mocha's "before all"
+   * is beforeAll): reported as "beforeAll failed", not as a file that failed to load.
+   */
+  hook?: HookName;
 }
+
+export type HookName = 'beforeAll' | 'afterAll' | 'beforeEach' | 'afterEach';
 
 export interface Totals {
   tests: number;

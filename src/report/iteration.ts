@@ -1,6 +1,6 @@
 // The iteration report a person reads. Every number is taken from the record; the report's
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
-import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun } from '../model.js';
+import type { Attempt, DeployResult, FlakyTest, IterationRecord, LoadFailure, Problem, SuiteRun, TestRun } from '../model.js';
 import {
   blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
 } from '../test-run.js';
@@ -98,7 +98,13 @@ function location(p: { location?: { file: string; line: number } }): string {
 function affected(p: Problem): string {
   const tests = p.testIds.length ? `: ${codeList(p.testIds)}` : '';
   const files = p.loadFailedFiles.length ? `: ${codeList(p.loadFailedFiles)}` : '';
-  return `${plural(p.testIds.length, 'failing test')}${tests}; ${plural(p.loadFailedFiles.length, 'test file')} failed to load${files}`;
+  const hook = /^(beforeAll|afterAll|beforeEach|afterEach) failed in /.exec(p.title)?.[1];
+  return `${plural(p.testIds.length, 'failing test')}${tests}; ${plural(p.loadFailedFiles.length, 'test file')} ${hook ? `whose ${hook} failed` : 'failed to load'}${files}`;
+}
+
+/** A file that failed as a whole: its hook, or its load. */
+function fileState(l: LoadFailure): string {
+  return l.hook ? `${l.hook} failed` : 'failed to load';
 }
 
 function fixes(rec: IterationRecord): string {
@@ -151,7 +157,7 @@ function unlanded(rec: IterationRecord): string {
 
 function stillFailingSection(rec: IterationRecord): string {
   const rows = [
-    ...loadFailures(rec.after).map((l) => [cell(l.suite), `${code(l.file)} (failed to load)`, location(l.failure), cell(l.failure.message)]),
+    ...loadFailures(rec.after).map((l) => [cell(l.suite), `${code(l.file)} (${fileState(l)})`, location(l.failure), cell(l.failure.message)]),
     ...failingTests(rec.after).map((t) => [cell(t.suite), code(`${t.file} > ${shownName(t)}`), location(t.failure ?? t), cell(t.failure?.message ?? 'no message recorded')]),
   ];
   const blocked = blockedSuites(rec.after).map((s) => `Not run: suite ${code(s.suite)} is blocked (${s.blocker.reason}); its tests are not counted.`);
@@ -250,7 +256,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
     steps.push(`Problem "${p.title}" (${code(p.kind)}) still fails for ${codeList(left, 5)}: ${how}.`);
   }
   const { tests, files } = unexplained(rec);
-  for (const l of files) steps.push(`Triage ${code(l.file)} (${l.suite}), which fails to load: ${cell(l.failure.message, 160)} — the next iteration will group it into a problem.`);
+  for (const l of files) steps.push(`Triage ${code(l.file)} (${l.suite}), whose ${l.hook ? `${l.hook} hook fails` : 'load fails'}: ${cell(l.failure.message, 160)} — the next iteration will group it into a problem.`);
   for (const t of tests.slice(0, 20)) steps.push(`Triage ${code(t.id)}: ${cell(t.failure?.message ?? 'no message recorded', 160)} — not explained by any problem of this iteration.`);
   if (tests.length > 20) steps.push(`${tests.length - 20} more untriaged failing tests are listed under Still failing.`);
   const missing = missingTests(rec.after, opts);

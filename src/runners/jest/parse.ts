@@ -16,6 +16,7 @@ import {
 } from '../error-text.js';
 import { STATUS, TestFileSchema } from './format.js';
 import { testId } from '../results.js';
+import { failedHook } from '../hooks.js';
 
 export interface JestResults {
   tests: TestCase[];
@@ -56,7 +57,11 @@ export function parseJestReport(json: unknown, suite: string, ctx: PathContext):
     }
     // Counted by jest in numRuntimeErrorTestSuites: the file did not load, or a hook outside any test threw.
     if (result.status === 'failed' && !anyFailed) {
-      loadFailures.push({ suite, file, failure: fileFailure(result.message ?? '', ctx, file) });
+      const load: LoadFailure = { suite, file, failure: fileFailure(result.message ?? '', ctx, file) };
+      const testFrame = framesOf(stripAnsi(result.message ?? ''), ctx).find((f) => f.file === file);
+      const hook = failedHook(result.assertionResults.map((a) => STATUS[a.status]), ctx.root, testFrame);
+      if (hook) load.hook = hook;
+      loadFailures.push(load);
     }
   }
   return { tests, loadFailures };

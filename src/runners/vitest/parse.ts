@@ -18,6 +18,7 @@ import { STATUS, TestFileSchema, type Assertion } from '../jest/format.js';
 import { testId } from '../results.js';
 import { parseDefaultOutput, type ReporterBlock } from './text.js';
 import { detailsOf } from '../failure-detail.js';
+import { failedHook } from '../hooks.js';
 
 export interface VitestParseOptions {
   suite: string;
@@ -81,7 +82,12 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
       loadFailures.push({ suite: opts.suite, file, failure: unfinishedFailure(file, unfinished, opts.defaultOutput) });
     } else if (result.status === 'failed' && !anyFailed) {
       // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
-      loadFailures.push({ suite: opts.suite, file, failure: toFailure(result.message ?? '', printed.suites.get(file), ctx, file) });
+      const block = printed.suites.get(file);
+      const load: LoadFailure = { suite: opts.suite, file, failure: toFailure(result.message ?? '', block, ctx, file) };
+      const testFrame = framesOf(`${block?.body ?? ''}\n${stripAnsi(result.message ?? '')}`, ctx).find((f) => f.file === file);
+      const hook = failedHook(result.assertionResults.map((a) => STATUS[a.status]), ctx.root, testFrame);
+      if (hook) load.hook = hook;
+      loadFailures.push(load);
     }
   }
   return { tests, loadFailures };
