@@ -346,6 +346,28 @@ export interface LlmSpend {
   cacheHitShare: number;
 }
 
+/** A test that fails, or a test file that failed as a whole, named for a person or a script reading `--json`. */
+export interface FailingTest {
+  /** The test's id, or `suite::file::<load>` for a file that failed to load or whose hook failed. */
+  id: string;
+  suite: string;
+  file: string;
+  /** The test's full name (describe blocks joined by " > "), or the file and what failed ("beforeAll failed"). */
+  title: string;
+  /** The first line of its error. */
+  message: string;
+  /** The problem that explains it, when one of the last iteration's does. */
+  problemId?: string;
+}
+
+/** A suite that could not test the code, and why. */
+export interface BlockedSuite {
+  suite: string;
+  reason: Blocker['reason'];
+  message: string;
+  logFile?: string;
+}
+
 export interface RunSummary {
   runId: string;
   status: 'green' | 'failing' | 'blocked' | 'interrupted' | 'error';
@@ -365,6 +387,10 @@ export interface RunSummary {
   endedAt: string;
   /** The exit code the policy chose for this ending (flaky.exitCode, when only flaky tests fail). */
   exitCode?: number;
+  /** What still fails at the end (at most FAILING_LIMIT; totalsAfter has the counts). */
+  failing?: FailingTest[];
+  /** Suites that could not run at the end. */
+  blocked?: BlockedSuite[];
 }
 
 // ---- events: the loop is a stream of these; the CLI, journal and reports consume them ----
@@ -386,7 +412,7 @@ export type LoopEvent = EventBase &
     | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }
     | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up' | 'endpoint-ignored'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
-    | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
+    | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number; /** The tests (and files) it fails, by id and title. */ failing: FailingTest[] } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string }
@@ -399,7 +425,7 @@ export type LoopEvent = EventBase &
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
     | { type: 'budget:spent'; budget: string; limit: number }
     | { type: 'deploy:end'; iteration: number; ok: boolean; steps: DeployResult[] }
-    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
+    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string; /** What still fails, by id and title. */ failing: FailingTest[]; blocked: BlockedSuite[] }
   );
 
 export type LoopEventType = LoopEvent['type'];

@@ -14,6 +14,7 @@ import { runDeploy } from './deploy.js';
 import { repairProblem } from './problem.js';
 import type { Run } from './run.js';
 import { testHead } from './suites.js';
+import { problemFailing } from '../report/failing.js';
 
 export async function runIteration(run: Run, iteration: number): Promise<IterationRecord> {
   const { session, emit } = run;
@@ -63,7 +64,7 @@ function triage(run: Run, iteration: number, before: TestRun): Problem[] {
     .map((p) => ({ ...p, testIds: p.testIds.filter((id) => !run.flaky.ids.has(id)) }))
     .filter((p) => p.testIds.length > 0 || p.loadFailedFiles.length > 0);
   for (const p of problems) {
-    run.emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
+    run.emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length, failing: problemFailing(p, before) } });
   }
   return problems;
 }
