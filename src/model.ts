@@ -160,6 +160,18 @@ export interface Problem {
   /** Every test file involved: what a targeted re-run must run. */
   testFiles: string[];
   failures: Failure[];
+  /** The code at the location and at the first failure's test frame, read when the problem was found. */
+  excerpts?: CodeExcerpt[];
+}
+
+/** A few lines of a file around one line, as they were when read. */
+export interface CodeExcerpt {
+  file: string;
+  /** The line pointed at. */
+  line: number;
+  /** The first line of `text`. */
+  startLine: number;
+  text: string;
 }
 
 export interface Diagnostic {
