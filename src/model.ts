@@ -162,6 +162,11 @@ export interface Problem {
   failures: Failure[];
   /** The code at the location and at the first failure's test frame, read when the problem was found. */
   excerpts?: CodeExcerpt[];
+  /**
+   * For an assertion located at the test's own line: the project function that line calls, found
+   * through the test file's imports (the stack holds no frame of the code under test).
+   */
+  callee?: SourceLocation & { name: string };
 }
 
 /** A few lines of a file around one line, as they were when read. */

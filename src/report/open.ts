@@ -55,6 +55,7 @@ function nextStep(o: OpenProblem): string {
   if (hook) step = `make the ${hook[1]} hook of ${code(hook[2])} pass: it throws at ${code(where)} (${clip(p.message, 160)}), so none of that file's tests are judged`;
   else if (p.loadFailedFiles.length > 0 && p.testIds.length === 0) step = `make ${codeList(p.loadFailedFiles, 3)} load again: the error is raised at ${code(where)} (${clip(p.message, 160)})`;
   else if (!inTest) step = `fix ${code(where)}, where the error is raised${values(f)}${f?.testLocation ? `; the test reaches it from ${code(at(f.testLocation))}` : ''}`;
+  else if (p.callee) step = `the assertion at ${code(where)} fails${values(f)}: it checks ${code(p.callee.name)}, declared at ${code(at(p.callee))}; correct it there, or the expectation if the behaviour changed on purpose`;
   else step = `the assertion at ${code(where)} fails${values(f)}: correct the code that line calls, or the expectation if the behaviour changed on purpose`;
   const rejected = o.attempts.filter((a) => a.outcome !== 'committed');
   const tried = rejected.length
@@ -80,6 +81,7 @@ export function openProblemMarkdown(o: OpenProblem, index: number, level = '###'
   const lines = [`${level} ${index}. ${p.title}`, ''];
   lines.push(`- **Kind:** ${code(p.kind)} · **still failing:** ${codeList(o.left, 10)}`);
   if (p.location) lines.push(`- **Where it broke:** ${code(at(p.location))}${f?.testLocation && at(f.testLocation) !== at(p.location) ? ` · **test line:** ${code(at(f.testLocation))}` : ''}`);
+  if (p.callee) lines.push(`- **Code under test:** ${code(p.callee.name)} at ${code(at(p.callee))} (called by the failing assertion)`);
   for (const e of p.excerpts ?? []) lines.push('', fence(numbered(e), language(e.file)));
   lines.push('', '**Failure:**', '', fence(f?.details ?? f?.message ?? p.message));
   if (f?.expected !== undefined || f?.actual !== undefined) lines.push('', `- **Expected:** ${code(clip(f.expected ?? '?', 300))}`, `- **Received:** ${code(clip(f.actual ?? '?', 300))}`);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeExcerpt, Problem, SourceLocation } from '../model.js';
+import { calleeOf } from './callee.js';
 
 const AROUND = 3;
 const MAX_LINE = 200;
@@ -26,7 +27,9 @@ export function excerptAt(root: string, at: SourceLocation, around = AROUND): Co
 
 /** The problem with the code at its location and at its first failure's test frame, when they differ. */
 export function withExcerpts(problem: Problem, root: string): Problem {
-  const places = [problem.location, problem.failures[0]?.testLocation].filter((l): l is SourceLocation => l !== undefined);
+  const inTest = problem.location && problem.testFiles.includes(problem.location.file);
+  const callee = inTest && problem.kind === 'assertion' ? calleeOf(root, problem.location!) : undefined;
+  const places = [problem.location, problem.failures[0]?.testLocation, callee].filter((l): l is SourceLocation => l !== undefined);
   const seen = new Set<string>();
   const excerpts: CodeExcerpt[] = [];
   for (const at of places) {
@@ -36,7 +39,7 @@ export function withExcerpts(problem: Problem, root: string): Problem {
     const found = excerptAt(root, at);
     if (found) excerpts.push(found);
   }
-  return excerpts.length ? { ...problem, excerpts } : problem;
+  return excerpts.length || callee ? { ...problem, ...(excerpts.length ? { excerpts } : {}), ...(callee ? { callee } : {}) } : problem;
 }
 
 /** An excerpt with line numbers and a marker on the line pointed at, as runners print code frames. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attempt, IterationRecord, LoadFailure, TestCase } from '../../src/model.js';
 import { openProblems, openProblemsMarkdown } from '../../src/report/open.js';
 import { withExcerpts, excerptAt, numbered } from '../../src/report/source.js';
+import { calleeOf, importsOf } from '../../src/report/callee.js';
 import { parseJestReport } from '../../src/runners/jest/parse.js';
 import { settleResults } from '../../src/runners/settle.js';
 import { groupProblems } from '../../src/triage/group.js';
@@ -60,7 +61,20 @@ describe('open problems', () => {
     expect(section).toContain('> 6 |       expect(total([{ price: 2, quantity: 3 }])).toBe(6);');
     expect(section).toContain('  - `llm` Multiply by quantity: **rejected** (regressed: broke 1 test) — verdict `regressed`: 0 fixed, 1 broke');
     expect(section).toContain(
-      '- **Next step:** The assertion at `test/price.test.js:6` fails (expected `6`, received `2`): correct the code that line calls, or the expectation if the behaviour changed on purpose. 1 candidate did not fix it (llm: regressed): see why under Tried before repeating them.',
+      '- **Next step:** The assertion at `test/price.test.js:6` fails (expected `6`, received `2`): it checks `total`, declared at `src/price.js:1`; correct it there, or the expectation if the behaviour changed on purpose. 1 candidate did not fix it (llm: regressed): see why under Tried before repeating them.',
+    );
+    expect(section).toContain('- **Code under test:** `total` at `src/price.js:1` (called by the failing assertion)');
+    expect(section).toContain('> 1 | exports.total = (items) => items.reduce((sum, item) => sum + item.price, 0);');
+  });
+
+  it("finds the function an assertion's line calls through ES imports, require and Python imports", () => {
+    expect(calleeOf(`${FIXTURES}vitest/assertions`, { file: 'test/price.test.ts', line: 16 })).toEqual({ name: 'label', file: 'src/price.ts', line: 5 });
+    expect(calleeOf(`${FIXTURES}node-test/failing`, { file: 'test/price.test.js', line: 8 })).toEqual({ name: 'total', file: 'src/price.js', line: 1 });
+    expect(calleeOf(`${FIXTURES}pytest/failing`, { file: 'tests/test_price.py', line: 8 })).toEqual({ name: 'total', file: 'src/price.py', line: 1 });
+    // A line that calls nothing the test file imports from the project.
+    expect(calleeOf(`${FIXTURES}pytest/failing`, { file: 'tests/test_price.py', line: 25 })).toBeUndefined();
+    expect(importsOf("import a, { b as c, d } from './x';\nconst { e, f: g } = require('../y');\nfrom src.z import (h, i)")).toEqual(
+      new Map([['a', './x'], ['c', './x'], ['d', './x'], ['e', '../y'], ['g', '../y'], ['h', 'src.z'], ['i', 'src.z']]),
     );
   });
 
