@@ -3,7 +3,7 @@
 // that have structured fields (jest's matcherResult, node's AssertionError) fill them first;
 // what they leave out is read from the text here, once for every runner (runners/settle.ts).
 import type { Failure, SourceLocation } from '../model.js';
-import { framesOf, isFrameLine, stripAnsi, type PathContext } from './error-text.js';
+import { dedent, framesOf, isFrameLine, stripAnsi, type PathContext } from './error-text.js';
 import { pythonFrames } from './pytest/text.js';
 
 /** Enough for a long object diff; a report quotes it, the loop never parses it. */
@@ -40,7 +40,18 @@ function diffOf(details: string): string | undefined {
     const body = details.slice(match.index).replace(/^\s*\n/, '').split('\n');
     return body.slice(0, diffEnd(body)).join('\n').trimEnd();
   }
-  return undefined;
+  return markedLines(details);
+}
+
+/** A diff without a heading (pytest's for two strings): consecutive "- ", "+ " and "? " lines holding both a - and a +. */
+function markedLines(details: string): string | undefined {
+  const lines = details.split('\n');
+  const start = lines.findIndex((l) => /^\s*[-+] /.test(l));
+  if (start < 0) return undefined;
+  let end = start;
+  while (end < lines.length && /^\s*[-+?] /.test(lines[end])) end++;
+  const block = lines.slice(start, end);
+  return block.some((l) => /^\s*- /.test(l)) && block.some((l) => /^\s*\+ /.test(l)) ? dedent(block.join('\n')) : undefined;
 }
 
 /**

@@ -133,6 +133,27 @@ describe('whole failures from captured runs', () => {
   });
 });
 
+describe('whole failures from pytest\'s assertion rewrite', () => {
+  it('keeps its explanation, its full diff of two dicts and the diff of two strings', () => {
+    const found = failures(parseJunitXml(readCapture('pytest', 'assertions', 'junit.xml'), { ...CTX, suite: 'py', dialect: 'pytest' }));
+    expect(found['test_label_upper']).toMatchObject({
+      message: "AssertionError: assert {'name': 'ab', 'upper': 'ab'} == {'name': 'ab', 'upper': 'AB'}",
+      expected: "{'name': 'ab', 'upper': 'AB'}",
+      actual: "{'name': 'ab', 'upper': 'ab'}",
+      diff: ['  Full diff:', '    {', "        'name': 'ab',", "  -     'upper': 'AB',", '  ?               ^^', "  +     'upper': 'ab',", '  ?               ^^', '    }'].join('\n'),
+      location: 'tests/test_label.py:5',
+    });
+    expect(found['test_label_upper'].details?.split('\n').slice(0, 5)).toEqual([
+      "AssertionError: assert {'name': 'ab', 'upper': 'ab'} == {'name': 'ab', 'upper': 'AB'}",
+      '  ',
+      '  Omitting 1 identical items, use -vv to show',
+      '  Differing items:',
+      "  {'upper': 'ab'} != {'upper': 'AB'}",
+    ]);
+    expect(found['test_greet']).toMatchObject({ expected: "'Hello, Ann'", actual: "'Hello Ann'", diff: '- Hello, Ann\n?      -\n+ Hello Ann' });
+  });
+});
+
 describe('completeFailure', () => {
   it('keeps what a parser filled in and is the same when applied twice', () => {
     const failure: Failure = { message: 'Error: x', stack: 'Error: x\nExpected: 1\nReceived: 2\n    at t (test/a.test.js:3:1)', expected: 'one', actual: 'two' };
