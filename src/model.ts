@@ -17,8 +17,21 @@ export interface Failure {
   /** Error class when the runner names it: "ReferenceError", "SyntaxError", "AssertionError". */
   errorName?: string;
   stack?: string;
-  /** Where the error was raised: first frame inside the repository, outside node_modules. */
+  /**
+   * Where the code broke: the first frame in the project's source (not a dependency, not the test
+   * file); the test's own frame when the stack holds nothing else (a plain assertion).
+   */
   location?: SourceLocation;
+  /** The test file's frame (the assertion or call), kept beside a source `location`. */
+  testLocation?: SourceLocation;
+  /** The whole error as the runner printed it before its stack: every line of the message, the diff (bounded). */
+  details?: string;
+  /** What the assertion expected, as the runner shows it (its structured field when it has one). */
+  expected?: string;
+  /** What the assertion received (jest's "Received", node's "actual"). */
+  actual?: string;
+  /** The runner's diff of expected and received, when it printed one. */
+  diff?: string;
 }
 
 export interface TestCase {
@@ -51,7 +64,14 @@ export interface LoadFailure {
   suite: string;
   file: string;
   failure: Failure;
+  /**
+   * The file loaded and its tests were collected, but this hook of it threw (mocha's "before all"
+   * is beforeAll): reported as "beforeAll failed", not as a file that failed to load.
+   */
+  hook?: HookName;
 }
+
+export type HookName = 'beforeAll' | 'afterAll' | 'beforeEach' | 'afterEach';
 
 export interface Totals {
   tests: number;
@@ -141,6 +161,23 @@ export interface Problem {
   /** Every test file involved: what a targeted re-run must run. */
   testFiles: string[];
   failures: Failure[];
+  /** The code at the location and at the first failure's test frame, read when the problem was found. */
+  excerpts?: CodeExcerpt[];
+  /**
+   * For an assertion located at the test's own line: the project function that line calls, found
+   * through the test file's imports (the stack holds no frame of the code under test).
+   */
+  callee?: SourceLocation & { name: string };
+}
+
+/** A few lines of a file around one line, as they were when read. */
+export interface CodeExcerpt {
+  file: string;
+  /** The line pointed at. */
+  line: number;
+  /** The first line of `text`. */
+  startLine: number;
+  text: string;
 }
 
 export interface Diagnostic {
@@ -339,6 +376,28 @@ export interface LlmSpend {
   cacheHitShare: number;
 }
 
+/** A test that fails, or a test file that failed as a whole, named for a person or a script reading `--json`. */
+export interface FailingTest {
+  /** The test's id, or `suite::file::<load>` for a file that failed to load or whose hook failed. */
+  id: string;
+  suite: string;
+  file: string;
+  /** The test's full name (describe blocks joined by " > "), or the file and what failed ("beforeAll failed"). */
+  title: string;
+  /** The first line of its error. */
+  message: string;
+  /** The problem that explains it, when one of the last iteration's does. */
+  problemId?: string;
+}
+
+/** A suite that could not test the code, and why. */
+export interface BlockedSuite {
+  suite: string;
+  reason: Blocker['reason'];
+  message: string;
+  logFile?: string;
+}
+
 export interface RunSummary {
   runId: string;
   status: 'green' | 'failing' | 'blocked' | 'interrupted' | 'error';
@@ -358,6 +417,10 @@ export interface RunSummary {
   endedAt: string;
   /** The exit code the policy chose for this ending (flaky.exitCode, when only flaky tests fail). */
   exitCode?: number;
+  /** What still fails at the end (at most FAILING_LIMIT; totalsAfter has the counts). */
+  failing?: FailingTest[];
+  /** Suites that could not run at the end. */
+  blocked?: BlockedSuite[];
 }
 
 // ---- events: the loop is a stream of these; the CLI, journal and reports consume them ----
@@ -381,7 +444,7 @@ export type LoopEvent = EventBase &
     | { type: 'llm:usage'; problemId: string; turn: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUSD: number }
     | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up' | 'endpoint-ignored'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
-    | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number } }
+    | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number; /** The tests (and files) it fails, by id and title. */ failing: FailingTest[] } }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string; cutShort?: string }
@@ -394,7 +457,7 @@ export type LoopEvent = EventBase &
     | { type: 'iteration:end'; iteration: number; totals: Totals; commits: number; reports: string[] }
     | { type: 'budget:spent'; budget: string; limit: number }
     | { type: 'deploy:end'; iteration: number; ok: boolean; steps: DeployResult[] }
-    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string }
+    | { type: 'run:end'; status: RunSummary['status']; stopReason: StopReason; error?: string; llm?: LlmSpend; commits: { sha: string; message: string; files: string[] }[]; totalsBefore: Totals; totalsAfter: Totals; reports: string[]; reportDir: string; branch: string; /** What still fails, by id and title. */ failing: FailingTest[]; blocked: BlockedSuite[] }
   );
 
 export type LoopEventType = LoopEvent['type'];

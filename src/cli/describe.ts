@@ -37,7 +37,7 @@ export function describe(e: LoopEvent, c: Colours = plain): string | undefined {
     case 'flaky:found':
       return e.tests.map((t) => `  ${c.yellow('flaky')}, not repaired: ${t.id} (${t.history.join(' → ')})`).join('\n');
     case 'problem:found':
-      return `  problem [${c.magenta(e.problem.kind)}] ${e.problem.title}`;
+      return `  problem [${c.magenta(e.problem.kind)}] ${e.problem.title}${named(e.problem.failing ?? [], e.problem.tests)}`;
     case 'candidate:proposed':
       return `    candidate ${e.candidateId} (${e.provider}): ${e.title}`;
     case 'candidate:rejected':
@@ -67,12 +67,25 @@ export function describe(e: LoopEvent, c: Colours = plain): string | undefined {
         `run ended: ${(e.status === 'green' ? c.green : c.red)(e.status)} (${e.stopReason}); ${formatTotals(e.totalsBefore)} → ${formatTotals(e.totalsAfter)}`,
         ...(e.error ? [`error: ${e.error}`] : []),
         ...(e.llm ? [`model: ${e.llm.requests} requests, $${e.llm.costUSD.toFixed(2)}`] : []),
+        ...(e.failing?.length ? [`still failing:${e.failing.slice(0, SHOWN).map((f) => `\n  ${f.id.endsWith('::<load>') ? f.title : `${f.file} > ${f.title}`}: ${f.message}`).join('')}${e.failing.length > SHOWN ? `\n  … ${e.failing.length - SHOWN} more in the reports` : ''}`] : []),
+        ...(e.blocked ?? []).map((b) => `blocked: suite ${b.suite} (${b.reason}): ${b.message}`),
         e.commits.length ? `${e.commits.length} commit${e.commits.length === 1 ? '' : 's'} on ${e.branch}` : 'no commits',
         `reports: ${e.reportDir}`,
       ].join('\n');
     default:
       return undefined;
   }
+}
+
+/** How many failing tests a line of progress names before it says how many more. */
+const SHOWN = 5;
+
+/** " — 3 tests: a, b, c" for a problem's failing tests (files by what failed in them). */
+function named(failing: { id: string; title: string }[], tests: number): string {
+  if (failing.length === 0) return '';
+  const shown = failing.slice(0, 3).map((f) => f.title).join(', ');
+  const more = failing.length > 3 ? `, … ${failing.length - 3} more` : '';
+  return ` — ${tests || failing.length} failing: ${shown}${more}`;
 }
 
 function indentTail(tail: string, lines = 15): string {

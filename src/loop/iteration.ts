@@ -14,6 +14,8 @@ import { runDeploy } from './deploy.js';
 import { repairProblem } from './problem.js';
 import type { Run } from './run.js';
 import { testHead } from './suites.js';
+import { problemFailing } from '../report/failing.js';
+import { withExcerpts } from '../report/source.js';
 
 export async function runIteration(run: Run, iteration: number): Promise<IterationRecord> {
   const { session, emit } = run;
@@ -61,9 +63,10 @@ async function setFlakyAside(run: Run, iteration: number, before: TestRun): Prom
 function triage(run: Run, iteration: number, before: TestRun): Problem[] {
   const problems = (before.suites.every((s) => s.blocker) ? [] : groupProblems(before))
     .map((p) => ({ ...p, testIds: p.testIds.filter((id) => !run.flaky.ids.has(id)) }))
-    .filter((p) => p.testIds.length > 0 || p.loadFailedFiles.length > 0);
+    .filter((p) => p.testIds.length > 0 || p.loadFailedFiles.length > 0)
+    .map((p) => withExcerpts(p, run.session.workDir));
   for (const p of problems) {
-    run.emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length } });
+    run.emit({ type: 'problem:found', iteration, problem: { id: p.id, kind: p.kind, title: p.title, location: p.location, testFiles: p.testFiles, tests: p.testIds.length, failing: problemFailing(p, before) } });
   }
   return problems;
 }

@@ -20,6 +20,7 @@ import type { ResumeState } from './resume.js';
 import { newRun, type Run } from './run.js';
 import { beginSession, closeSession, lockSession, openSession } from './session.js';
 import { stopDecision, stopForError, type RunState, type Stop } from './stop.js';
+import { blockedOf, failingOf } from '../report/failing.js';
 
 export interface LoopOptions {
   /** Any directory inside the repository to repair. */
@@ -166,6 +167,8 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     ...(error ? { error } : {}),
     ...(llm ? { llm } : {}),
     ...(stopReason === 'flaky' ? { exitCode: session.policy.flaky.exitCode } : {}),
+    failing: after ? failingOf(after, run.records.at(-1)?.problems) : [],
+    blocked: after ? blockedOf(after) : [],
   };
   const { policy, maxIterations } = session;
   const earlier = session.resume?.earlier.filter((e) => !run.records.some((r) => r.iteration === e.iteration)) ?? [];
@@ -184,6 +187,8 @@ async function finish(run: Run, stop: Stop, { llm }: ProviderSummary): Promise<R
     reports,
     reportDir: session.reportDir,
     branch: summary.branch,
+    failing: summary.failing ?? [],
+    blocked: summary.blocked ?? [],
   });
   return summary;
 }

@@ -1,6 +1,6 @@
 // The iteration report a person reads. Every number is taken from the record; the report's
 // only judgement is the honesty rule of isGreen(): nothing is called green or 100% otherwise.
-import type { Attempt, DeployResult, FlakyTest, IterationRecord, Problem, SuiteRun, TestRun } from '../model.js';
+import type { Attempt, DeployResult, FlakyTest, IterationRecord, LoadFailure, Problem, SuiteRun, TestRun } from '../model.js';
 import {
   blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
 } from '../test-run.js';
@@ -8,6 +8,7 @@ import { attemptFor, missingDependencies, missingImpact, problemFor, suiteStatus
 import { describeMissing } from '../runners/missing.js';
 import { safeMarkdown } from '../safe-text.js';
 import { categorySection, goalSection } from './progress.js';
+import { openProblems, openProblemsMarkdown } from './open.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
 
 export { iterationJson } from './iteration-json.js';
@@ -26,6 +27,7 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     `## Attempts that did not land\n\n${unlanded(rec)}`,
     ...(rec.deploy ? [`## Deployment status\n\n${deploySection(rec.deploy)}`] : []),
     `## Still failing\n\n${stillFailingSection(rec)}`,
+    `## Open problems\n\n${openProblemsMarkdown(rec)}`,
     `## Coverage by category\n\n${categorySection(rec)}`,
     `## Progress toward goal\n\n${goalSection(rec)}`,
     `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,
@@ -98,7 +100,13 @@ function location(p: { location?: { file: string; line: number } }): string {
 function affected(p: Problem): string {
   const tests = p.testIds.length ? `: ${codeList(p.testIds)}` : '';
   const files = p.loadFailedFiles.length ? `: ${codeList(p.loadFailedFiles)}` : '';
-  return `${plural(p.testIds.length, 'failing test')}${tests}; ${plural(p.loadFailedFiles.length, 'test file')} failed to load${files}`;
+  const hook = /^(beforeAll|afterAll|beforeEach|afterEach) failed in /.exec(p.title)?.[1];
+  return `${plural(p.testIds.length, 'failing test')}${tests}; ${plural(p.loadFailedFiles.length, 'test file')} ${hook ? `whose ${hook} failed` : 'failed to load'}${files}`;
+}
+
+/** A file that failed as a whole: its hook, or its load. */
+function fileState(l: LoadFailure): string {
+  return l.hook ? `${l.hook} failed` : 'failed to load';
 }
 
 function fixes(rec: IterationRecord): string {
@@ -151,7 +159,7 @@ function unlanded(rec: IterationRecord): string {
 
 function stillFailingSection(rec: IterationRecord): string {
   const rows = [
-    ...loadFailures(rec.after).map((l) => [cell(l.suite), `${code(l.file)} (failed to load)`, location(l.failure), cell(l.failure.message)]),
+    ...loadFailures(rec.after).map((l) => [cell(l.suite), `${code(l.file)} (${fileState(l)})`, location(l.failure), cell(l.failure.message)]),
     ...failingTests(rec.after).map((t) => [cell(t.suite), code(`${t.file} > ${shownName(t)}`), location(t.failure ?? t), cell(t.failure?.message ?? 'no message recorded')]),
   ];
   const blocked = blockedSuites(rec.after).map((s) => `Not run: suite ${code(s.suite)} is blocked (${s.blocker.reason}); its tests are not counted.`);
@@ -240,17 +248,12 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
   }
   const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
   for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`Install ${describeMissing(missing)} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
-  for (const p of rec.problems) {
-    const left = stillFailing(p, rec.before, rec.after).map(shownId);
-    if (left.length === 0) continue;
-    const tried = rec.attempts.filter((a) => a.problemId === p.id);
-    const how = tried.length === 0
-      ? `no provider proposed a fix: fix it by hand at ${location(p)} or enable the llm provider`
-      : `${plural(tried.length, 'attempt')} did not fix it (${tried.map((a) => `${a.provider}: ${a.verdict?.kind ?? a.outcome}`).join(', ')}); review the diffs under Attempts that did not land and change ${location(p)} without breaking ${codeList(tried.flatMap((a) => a.verdict?.broke ?? []), 5) || 'other tests'}`;
-    steps.push(`Problem "${p.title}" (${code(p.kind)}) still fails for ${codeList(left, 5)}: ${how}.`);
+  for (const o of openProblems(rec)) {
+    const broke = codeList(o.attempts.flatMap((a) => a.verdict?.broke ?? []), 5);
+    steps.push(`Problem "${o.problem.title}" (${code(o.problem.kind)}) still fails for ${codeList(o.left, 5)}: ${o.nextStep}${broke ? ` Do not break ${broke}, as the rejected candidates did.` : ''}`);
   }
   const { tests, files } = unexplained(rec);
-  for (const l of files) steps.push(`Triage ${code(l.file)} (${l.suite}), which fails to load: ${cell(l.failure.message, 160)} — the next iteration will group it into a problem.`);
+  for (const l of files) steps.push(`Triage ${code(l.file)} (${l.suite}), whose ${l.hook ? `${l.hook} hook fails` : 'load fails'}: ${cell(l.failure.message, 160)} — the next iteration will group it into a problem.`);
   for (const t of tests.slice(0, 20)) steps.push(`Triage ${code(t.id)}: ${cell(t.failure?.message ?? 'no message recorded', 160)} — not explained by any problem of this iteration.`);
   if (tests.length > 20) steps.push(`${tests.length - 20} more untriaged failing tests are listed under Still failing.`);
   const missing = missingTests(rec.after, opts);

@@ -6,6 +6,7 @@ import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.j
 import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
 import { safeMarkdown, stripControl } from '../safe-text.js';
+import { leftHtml, leftMarkdown } from './summary-open.js';
 
 /** An iteration a run's earlier process ended (the summary of a resumed run charts it from the journal). */
 export interface IterationTotals {
@@ -95,6 +96,7 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
   const { summary } = input;
   const out = [`# fixloop run ${summary.runId}`, '', headline(input), ''];
   out.push('## Progress', '', table(['Point', 'Tests', 'Passed', 'Failed', 'Skipped', 'Load errors'], progressPoints(input.iterations, input.earlier, summary.totalsBefore).map((p) => [p.label, String(p.totals.tests), String(p.totals.passed), String(p.totals.failed), String(p.totals.skipped), String(p.totals.loadErrors)])), '');
+  out.push(...leftMarkdown(input));
   out.push('## Fixes', '');
   if (summary.commits.length === 0) out.push('No fix was committed.', '');
   summary.commits.forEach((c, i) => {
@@ -166,6 +168,7 @@ export function renderSummaryHtml(input: SummaryInput): string {
 <h2>Progress</h2>
 ${progressChart(points)}
 <table><thead><tr><th>Point</th><th>Tests</th><th>Passed</th><th>Failed</th><th>Skipped</th><th>Load errors</th></tr></thead><tbody>${rows}</tbody></table>
+${leftHtml(input, esc)}
 <h2>Fixes</h2>
 ${summary.commits.length ? `<table><thead><tr><th>Iteration</th><th>Commit</th><th>Message</th><th>Provider</th><th>Files</th></tr></thead><tbody>${fixes}</tbody></table>` : '<p>No fix was committed.</p>'}
 <h2>Budget spent</h2>

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SuiteRun, TestRun } from '../model.js';
@@ -64,6 +64,24 @@ function logName(suite: string): string {
   return `${suite.replace(/[^\w.-]+/g, '_')}.log`;
 }
 
+/**
+ * A log file of its own for this run of the suite: `<suite>.log` for the first, then
+ * `<suite>-2.log`, …, created exclusively so no run (a verification's, a re-run's) writes over
+ * another's output, which the reports link to.
+ */
+function claimLog(dir: string, suite: string): string {
+  const base = logName(suite).replace(/\.log$/, '');
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, n === 1 ? `${base}.log` : `${base}-${n}.log`);
+    try {
+      closeSync(openSync(file, 'wx'));
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 /** Runs the suites one after another; an abort ends the running suite and rejects with the signal's reason. */
 export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): Promise<TestRun> {
   const startedAt = new Date().toISOString();
@@ -83,16 +101,17 @@ export async function runSuites(suites: SuiteConfig[], opts: RunSuitesOptions): 
       throw new Error(`Suite "${suite.name}": no test runner adapter for format "${format}" (known: ${known}).`);
     }
     const config = detected ? { ...suite, format } : suite;
+    const logFile = opts.logDir ? claimLog(opts.logDir, suite.name) : undefined;
     const counter = opts.onProgress ? runnerDefinition(format)?.progress?.() : undefined;
     const base = {
       cwd: opts.cwd,
       ...(counter ? { onOutput: (text: string) => opts.onProgress!(suite.name, counter.push(text)) } : {}),
-      logFile: opts.logDir ? path.join(opts.logDir, logName(suite.name)) : undefined,
+      logFile,
       signal: opts.signal,
       ...(opts.retries ? { retries: opts.retries } : {}),
     };
     const files = tests ? [...new Set(tests.map((t) => t.file))].sort() : opts.files;
-    const logBase = opts.logDir ? path.join(opts.logDir, logName(suite.name).replace(/\.log$/, '')) : undefined;
+    const logBase = logFile?.replace(/\.log$/, '');
     const setupFailed = suite.setup?.length && files?.length !== 0 ? await runSetup(suite, { runDir: suiteDirs(suite, opts.cwd).runDir, logBase, signal: opts.signal }) : undefined;
     if (setupFailed) {
       runs.push(setupFailed);

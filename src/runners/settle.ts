@@ -8,6 +8,7 @@ import type { Failure, LoadFailure, TestCase } from '../model.js';
 import { identifyTests } from '../test-run.js';
 import { locateInMessage } from '../triage/diagnostics.js';
 import type { PathContext } from './error-text.js';
+import { completeFailure } from './failure-detail.js';
 
 /** The checkout's root as given and as the file system resolves it (/tmp and /private/tmp, symlinked temp directories). */
 export function checkoutRoots(cwd: string): string[] {
@@ -42,7 +43,7 @@ function settleFailure(failure: Failure, roots: string[], ctx: PathContext, test
   if (failure.stack !== undefined) settled.stack = withoutRoots(failure.stack, roots);
   const location = locateInMessage(settled, ctx, testFile);
   if (location) settled.location = location;
-  return settled;
+  return completeFailure(settled, testFile, ctx.root);
 }
 
 export interface Results {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Failure, FailureKind, Problem, SourceLocation, TestRun } from '../model.js';
+import type { Failure, FailureKind, HookName, Problem, SourceLocation, TestRun } from '../model.js';
 import { failureKind, failureText, isProjectFile, tsDiagnostics } from './diagnostics.js';
 import { isMissingDependency } from '../runners/missing.js';
 
@@ -7,6 +7,7 @@ interface Entry {
   failure: Failure;
   file: string;
   testId?: string;
+  hook?: HookName;
 }
 
 /** The message without its class name, quoted values and numbers: what stays the same while a bug does. */
@@ -48,6 +49,30 @@ function located(failure: Failure): Failure {
   return d ? { ...failure, location: { file: d.file, line: d.line, column: d.column } } : failure;
 }
 
+// A name that is not declared, as JavaScript, Python and TypeScript say it.
+const MISSING_NAME = [/^(?:ReferenceError: )?([\w$]+) is not defined\b/, /^(?:NameError: )?name '([\w]+)' is not defined\b/, /Cannot find name '([\w$]+)'/];
+
+/** The undeclared name a reference error is about, or undefined. */
+export function missingName(failure: Failure): string | undefined {
+  for (const pattern of MISSING_NAME) {
+    const match = pattern.exec(failure.message);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/**
+ * What makes two failures one problem: the same error at the same line; for a name that is not
+ * declared, the same name anywhere in the same file (one deleted import fails every line that
+ * uses it, each test at a different line).
+ */
+function groupKey(kind: FailureKind, failure: Failure, testFile: string): string {
+  const file = failure.location?.file ?? testFile;
+  const name = kind === 'reference' ? missingName(failure) : undefined;
+  if (name) return `${file}#${name}`;
+  return failure.location ? `${failure.location.file}:${failure.location.line}` : testFile;
+}
+
 /**
  * One problem per root cause: failing tests and files that failed to load are grouped by where
  * the code broke (file and line) and what broke there. Suites with a blocker could not judge the
@@ -59,14 +84,13 @@ export function groupProblems(run: TestRun): Problem[] {
     const failure = located(entry.failure);
     const kind = failureKind(failure);
     // Without a location the test file is the best-known place; no line is made up for it.
-    const where = failure.location ? `${failure.location.file}:${failure.location.line}` : entry.file;
-    const id = problemId(kind, where, failure.message);
+    const id = problemId(kind, groupKey(kind, failure, entry.file), failure.message);
     let problem = problems.get(id);
     if (!problem) {
       problem = {
         id,
         kind,
-        title: titleOf(failure, failure.location),
+        title: `${entry.hook ? `${entry.hook} failed in ${entry.file}: ` : ''}${titleOf(failure, failure.location)}`,
         message: failure.message,
         ...(failure.location ? { location: { ...failure.location } } : {}),
         testIds: [],
@@ -85,7 +109,7 @@ export function groupProblems(run: TestRun): Problem[] {
   for (const suite of run.suites) {
     if (suite.blocker) continue;
     // What a missing dependency explains is the environment's to fix: a blocker, never a problem.
-    for (const load of suite.loadFailures) if (!isMissingDependency(suite, load.file)) add({ failure: load.failure, file: load.file }, true);
+    for (const load of suite.loadFailures) if (!isMissingDependency(suite, load.file)) add({ failure: load.failure, file: load.file, ...(load.hook ? { hook: load.hook } : {}) }, true);
     for (const test of suite.tests) {
       if (test.status !== 'failed' || isMissingDependency(suite, test.file, test.id)) continue;
       const failure = test.failure ?? { message: `${test.fullName} failed without an error` };

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRunSummary } from '../../src/report/index.js';
-import { demoRecord } from '../report/records.js';
+import { blockedOf, failingOf } from '../../src/report/failing.js';
+import { blockedRecord, demoRecord } from '../report/records.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
@@ -40,7 +41,45 @@ async function writeDemoSummary(): Promise<string> {
   return html;
 }
 
+/** A run that ends with tests failing, a blocked suite and two open problems. */
+async function writeFailingSummary(): Promise<string> {
+  const rec = blockedRecord();
+  const dir = mkdtempSync(path.join(tmpdir(), 'fixloop-html-'));
+  rec.after.suites[1].logFile = path.join(dir, '..', 'logs', 'e2e-2.log');
+  const [, html] = await writeRunSummary(dir, {
+    maxIterations: 3,
+    iterations: [rec],
+    summary: {
+      runId: rec.runId, status: 'failing', stopReason: 'no-progress', branch: '', iterations: 1, commits: [],
+      totalsBefore: rec.before.totals, totalsAfter: rec.after.totals, reportDir: dir, reports: [],
+      startedAt: '2025-03-01T10:00:00.000Z', endedAt: '2025-03-01T10:01:45.500Z',
+      failing: failingOf(rec.after, rec.problems), blocked: blockedOf(rec.after),
+    },
+  });
+  return html;
+}
+
 describe('summary.html in headless Chromium', () => {
+  it('shows what still fails, the blocked suite with its reason and log, and each open problem with its next step', async () => {
+    const html = await writeFailingSummary();
+    const dom = chromium(['--dump-dom', `file://${html}`]);
+    const rows = [...dom.matchAll(/<tr><td><code>([^<]*)<\/code><\/td><td>unit<\/td>/g)].map((m) => m[1]);
+    expect(rows).toEqual([
+      'test/legacy.test.ts (failed to load)',
+      'test/price.test.ts &gt; price &gt; rounds up',
+      'test/price.test.ts &gt; price &gt; rounds totals',
+      'test/cart.test.ts &gt; cart | checkout &gt; applies coupon',
+    ]);
+    expect(dom).toContain('<tr><td>e2e</td><td><code>command-not-found</code></td><td>playwright: not found</td><td><a href="../logs/e2e-2.log">log</a></td></tr>');
+    expect(dom.match(/<ol id="open-problems">(.*?)<\/ol>/s)?.[1].match(/<li>/g)).toHaveLength(2);
+    expect(dom).toContain('Make test/legacy.test.ts load again: the error is raised at src/legacy.ts:3');
+    const png = path.join(path.dirname(html), 'summary-failing.png');
+    chromium(['--window-size=1000,1400', `--screenshot=${png}`, `file://${html}`]);
+    expect(readFileSync(png).subarray(1, 4).toString('latin1')).toBe('PNG');
+    // Where a person looks at what the page shows.
+    console.log(`screenshot of a failing run's summary.html: ${png}`);
+  });
+
   it('renders the headline, the chart and the fixes table from the file alone', async () => {
     const html = await writeDemoSummary();
     const dom = chromium(['--dump-dom', `file://${html}`]);

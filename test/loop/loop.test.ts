@@ -254,11 +254,24 @@ describe('createLoop with plugged-in providers', () => {
   it('stops as nothing-fixable when no provider proposes anything', async () => {
     const repo = makeVitestRepo(COUNTER);
     const loop = createLoop({ cwd: repo, providers: [] });
-    await collect(loop);
+    const events = await collect(loop);
     const summary = await loop.result;
     expect(summary.stopReason).toBe('nothing-fixable');
     expect(summary.status).toBe('failing');
     expect(summary.iterations).toBe(1);
+    // A script reading --json learns which tests fail, not only how many.
+    const found = events.find((e) => e.type === 'problem:found');
+    const failing = {
+      id: 'unit::test/counter.test.ts::next adds one',
+      suite: 'unit',
+      file: 'test/counter.test.ts',
+      title: 'next adds one',
+      message: 'AssertionError: expected 3 to be 2 // Object.is equality',
+    };
+    expect(found?.type === 'problem:found' && found.problem.failing).toEqual([failing]);
+    const end = events.at(-1);
+    expect(end?.type === 'run:end' && [end.failing, end.blocked]).toEqual([[{ ...failing, problemId: found?.type === 'problem:found' ? found.problem.id : '' }], []]);
+    expect(summary.failing).toEqual(end?.type === 'run:end' ? end.failing : undefined);
   });
 });
 

@@ -4,7 +4,7 @@ import type { IterationRecord } from '../../src/model.js';
 import { blockedRecord, demoRecord, envDiff, passing, suiteRun, testCase, testRun } from './records.js';
 
 const SECTIONS = [
-  'Executive summary', 'Test execution', 'Fixes', 'Attempts that did not land', 'Still failing',
+  'Executive summary', 'Test execution', 'Fixes', 'Attempts that did not land', 'Still failing', 'Open problems',
   'Coverage by category', 'Progress toward goal', 'Technical challenges', 'Next steps',
 ];
 
@@ -211,8 +211,8 @@ describe('renderIterationMarkdown: a blocked suite, remaining failures and skipp
   it('derives concrete next steps from what is blocked and still failing', () => {
     expect(section(md, 'Next steps').split('\n')).toEqual([
       '- Unblock suite `e2e` (command-not-found: playwright: not found): install the missing tool or correct the command `npx playwright test` in loop.policy.json.',
-      '- Problem "AssertionError: expected 10.99 to be 11 at src/price.ts:7" (`assertion`) still fails for `unit::test/price.test.ts::price > rounds up`, `unit::test/price.test.ts::price > rounds totals`: 1 attempt did not fix it (llm: no-effect); review the diffs under Attempts that did not land and change src/price.ts:7 without breaking other tests.',
-      '- Problem "SyntaxError: Unexpected token \'}\' at src/legacy.ts:3" (`syntax`) still fails for `test/legacy.test.ts`: no provider proposed a fix: fix it by hand at src/legacy.ts:3 or enable the llm provider.',
+      '- Problem "AssertionError: expected 10.99 to be 11 at src/price.ts:7" (`assertion`) still fails for `unit::test/price.test.ts::price > rounds up`, `unit::test/price.test.ts::price > rounds totals`: Fix `src/price.ts:7`, where the error is raised. 1 candidate did not fix it (llm: no-effect): see why under Tried before repeating them. Then re-run `npx vitest run` (suite unit) on `test/price.test.ts`.',
+      '- Problem "SyntaxError: Unexpected token \'}\' at src/legacy.ts:3" (`syntax`) still fails for `test/legacy.test.ts`: Make `test/legacy.test.ts` load again: the error is raised at `src/legacy.ts:3` (SyntaxError: Unexpected token \'}\'). No provider proposed a fix. Then re-run `npx vitest run` (suite unit) on `test/legacy.test.ts`.',
       '- Triage `unit::test/cart.test.ts::cart | checkout > applies coupon`: TypeError: coupon.apply is not a function — not explained by any problem of this iteration.',
       '- 3 tests skipped and never executed: review them (listed under Test execution).',
     ]);

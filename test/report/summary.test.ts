@@ -57,6 +57,30 @@ describe('run summary (Markdown)', () => {
     expect(md).toContain('The run ended not green after 2 iterations because the iteration budget was spent: 10 passed, 3 failed, 3 skipped, 1 file failed to load at the start');
     expect(md).toContain('No fix was committed.');
     expect(md).not.toMatch(/ended green|100%/);
+    // What `fixloop report` prints: the tests that still fail, the blocked suite and why, the open problems.
+    expect(md).toContain(
+      [
+        '## What still fails',
+        '',
+        '| Test | Suite | Error |',
+        '| --- | --- | --- |',
+        "| `test/legacy.test.ts (failed to load)` | unit | SyntaxError: Unexpected token '}' |",
+        '| `test/price.test.ts > price > rounds up` | unit | AssertionError: expected 10.99 to be 11 |',
+        '| `test/price.test.ts > price > rounds totals` | unit | AssertionError: expected 21.98 to be 22 |',
+        '| `test/cart.test.ts > cart \\| checkout > applies coupon` | unit | TypeError: coupon.apply is not a function |',
+        '',
+        '## Blocked suites',
+        '',
+        '| Suite | Reason | Why | Log |',
+        '| --- | --- | --- | --- |',
+        '| e2e | `command-not-found` | playwright: not found | — |',
+        '',
+        '## Open problems',
+        '',
+        "1. **AssertionError: expected 10.99 to be 11 at src/price.ts:7** at `src/price.ts:7`: Fix `src/price.ts:7`, where the error is raised. 1 candidate did not fix it (llm: no-effect): see why under Tried before repeating them. Then re-run `npx vitest run` (suite unit) on `test/price.test.ts`.",
+      ].join('\n'),
+    );
+    expect(md).toContain('The failure in full, the code and what was tried: [iteration 2 report](iteration-2.md#open-problems).');
   });
 });
 

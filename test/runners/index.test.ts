@@ -72,7 +72,9 @@ describe('runSuites', () => {
     dirs.push(logDir);
     await runSuites([config('api / slow')], { cwd: '/repo', logDir, adapters: { vitest: adapter } });
     await runSuites([config('api / slow')], { cwd: '/repo', adapters: { vitest: adapter } });
-    expect(adapter.calls.map((c) => c.options.logFile)).toEqual([path.join(logDir, 'api_slow.log'), undefined]);
+    // Every run of a suite keeps its own log: the second does not write over the first.
+    await runSuites([config('api / slow')], { cwd: '/repo', logDir, adapters: { vitest: adapter } });
+    expect(adapter.calls.map((c) => c.options.logFile)).toEqual([path.join(logDir, 'api_slow.log'), undefined, path.join(logDir, 'api_slow-2.log')]);
   });
 
   it('stops before the next suite once aborted, with the abort reason', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SuiteRun } from '../../src/model.js';
-import { groupProblems, normalizeMessage, problemId } from '../../src/triage/group.js';
+import { groupProblems, missingName, normalizeMessage, problemId } from '../../src/triage/group.js';
 import { suiteRunOf, testRunOf } from '../runners/captures.js';
 
 const summary = (suites: SuiteRun[]) =>
@@ -16,7 +16,7 @@ describe('groupProblems', () => {
   it('makes one problem of one ReferenceError raised in a source line by tests in two files', () => {
     expect(groupProblems(testRunOf(suiteRunOf('reference')))).toEqual([
       {
-        id: 'c9b1cd46ee1b',
+        id: 'f2b098061e8f',
         kind: 'reference',
         title: 'ReferenceError: join is not defined (src/b.ts:1)',
         message: 'ReferenceError: join is not defined',
@@ -93,6 +93,21 @@ describe('groupProblems', () => {
       blocker: { reason: 'timeout', message: 'timed out after 2s', outputTail: '' },
     };
     expect(groupProblems(testRunOf(blocked, suiteRunOf('passing', 'e2e')))).toEqual([]);
+  });
+
+  it('makes one problem of a name missing in one file, whatever line each test fails at (a deleted import)', () => {
+    const run = suiteRunOf('assertions');
+    const at = (line: number, message: string) => ({ message, errorName: message.split(':')[0], location: { file: 'test/price.test.ts', line } });
+    run.tests[0] = { ...run.tests[0], status: 'failed', failure: at(7, 'ReferenceError: total is not defined') };
+    run.tests[1] = { ...run.tests[1], status: 'failed', failure: at(11, 'ReferenceError: total is not defined') };
+    run.tests[2] = { ...run.tests[2], status: 'failed', failure: at(16, 'ReferenceError: label is not defined') };
+    const problems = groupProblems(testRunOf(run));
+    expect(problems.map((p) => [p.title, p.testIds.length])).toEqual([
+      ['ReferenceError: total is not defined (test/price.test.ts:7)', 2],
+      ['ReferenceError: label is not defined (test/price.test.ts:16)', 1],
+    ]);
+    expect(missingName({ message: "NameError: name 'sep' is not defined" })).toBe('sep');
+    expect(missingName({ message: "src/a.ts(3,1): error TS2304: Cannot find name 'join'." })).toBe('join');
   });
 
   it('locates a failure without a location at its test file, without inventing a line', () => {

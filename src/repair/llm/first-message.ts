@@ -48,13 +48,17 @@ function describeProblem(problem: Problem): string {
   if (problem.testFiles.length) lines.push(`- test files: ${problem.testFiles.join(', ')}`);
   if (problem.loadFailedFiles.length) lines.push(`- test files that failed to load: ${problem.loadFailedFiles.join(', ')}`);
   lines.push(`- failing tests: ${problem.testIds.length}`);
+  if (problem.callee) lines.push(`- the failing assertion checks \`${problem.callee.name}\`, declared at ${where(problem.callee)}`);
   return lines.join('\n');
 }
 
 export function describeFailures(problem: Problem): string {
   if (problem.failures.length === 0) return '(none recorded)';
   const shown = problem.failures.slice(0, MAX_FAILURES).map((f, i) => {
-    const head = `${i + 1}. ${f.errorName ? `${f.errorName}: ` : ''}${f.message}${f.location ? ` (at ${where(f.location)})` : ''}`;
+    let head = `${i + 1}. ${f.errorName ? `${f.errorName}: ` : ''}${f.message}${f.location ? ` (at ${where(f.location)})` : ''}`;
+    // The values an assertion compared, and its diff when the stack does not already hold it.
+    if (f.expected !== undefined || f.actual !== undefined) head += `\n   expected: ${f.expected ?? '?'}\n   received: ${f.actual ?? '?'}`;
+    if (f.diff && !(f.stack ?? '').includes(f.diff)) head += `\n\n\`\`\`diff\n${f.diff}\n\`\`\``;
     if (!f.stack) return head;
     const stack = f.stack.split('\n').slice(0, MAX_STACK_LINES).join('\n');
     return `${head}\n\n\`\`\`\n${stack}\n\`\`\``;

@@ -11,6 +11,8 @@ export const AssertionSchema = z.object({
   duration: z.number().nullish(),
   failureMessages: z.array(z.string()).nullish(),
   location: z.object({ line: z.number().int(), column: z.number().int() }).nullish(),
+  // jest's alone: one entry per failure message, a matcher's values when an expect() failed.
+  failureDetails: z.array(z.unknown()).nullish(),
 });
 
 export const TestFileSchema = z.object({

@@ -16,6 +16,7 @@ import {
 } from '../error-text.js';
 import { STATUS, TestFileSchema } from './format.js';
 import { testId } from '../results.js';
+import { failedHook } from '../hooks.js';
 
 export interface JestResults {
   tests: TestCase[];
@@ -50,13 +51,17 @@ export function parseJestReport(json: unknown, suite: string, ctx: PathContext):
       if (assertion.location) test.location = { file, line: assertion.location.line, column: assertion.location.column };
       if (test.status === 'failed') {
         anyFailed = true;
-        test.failure = testFailure(assertion.failureMessages?.[0] ?? '', ctx, file);
+        test.failure = withMatcherValues(testFailure(assertion.failureMessages?.[0] ?? '', ctx, file), assertion.failureDetails?.[0]);
       }
       tests.push(test);
     }
     // Counted by jest in numRuntimeErrorTestSuites: the file did not load, or a hook outside any test threw.
     if (result.status === 'failed' && !anyFailed) {
-      loadFailures.push({ suite, file, failure: fileFailure(result.message ?? '', ctx, file) });
+      const load: LoadFailure = { suite, file, failure: fileFailure(result.message ?? '', ctx, file) };
+      const testFrame = framesOf(stripAnsi(result.message ?? ''), ctx).find((f) => f.file === file);
+      const hook = failedHook(result.assertionResults.map((a) => STATUS[a.status]), ctx.root, testFrame);
+      if (hook) load.hook = hook;
+      loadFailures.push(load);
     }
   }
   return { tests, loadFailures };
@@ -73,6 +78,19 @@ function testFailure(raw: string, ctx: PathContext, file: string): Failure {
   const location = pickLocation(framesOf(text, ctx), file);
   if (location) failure.location = location;
   return failure;
+}
+
+/** A value as the report holds it (JSON: objects lost their class, undefined its key). */
+function shown(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value, null, 2) ?? String(value));
+}
+
+/** The matcher's own expected and received, which the message shows only as a diff for objects. */
+function withMatcherValues(failure: Failure, detail: unknown): Failure {
+  const result = (detail as { matcherResult?: { expected?: unknown; actual?: unknown; pass?: boolean } } | null)?.matcherResult;
+  if (!result || result.pass !== false || !('expected' in result || 'actual' in result)) return failure;
+  return { ...failure, expected: shown(result.expected), actual: shown(result.actual) };
 }
 
 /**

@@ -3,7 +3,8 @@
 // comes from the testcase's (or its suite's) `file` attribute when the writer gives one, else from
 // its classname (gotestsum's: the Go package).
 import { XMLParser } from 'fast-xml-parser';
-import type { Failure, LoadFailure, SourceLocation, TestCase, TestStatus } from '../../model.js';
+import type { Failure, HookName, LoadFailure, SourceLocation, TestCase, TestStatus } from '../../model.js';
+import { mochaHook } from '../hooks.js';
 import { errorNameOf, framesOf, fromErrorLine, headline, isRepoFile, pickLocation, relativizeText, stripAnsi, toRepoPath, type PathContext } from '../error-text.js';
 import { pythonError, pythonFrames } from '../pytest/text.js';
 import { testId } from '../results.js';
@@ -141,6 +142,11 @@ function readCase(testcase: XmlCase, names: string[], fileAttr: string | undefin
     out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file, testcase['system-err']?.join('\n')) });
     return;
   }
+  const hook = !pytest && problem ? [testcase['@_classname'], name].map((t) => t && mochaHook(t)).find(Boolean) : undefined;
+  if (hook && problem) {
+    hookFailure(hook, problem, fileAttr, opts, out, testcase['system-err']?.join('\n'));
+    return;
+  }
   const classname = pytest || !classnameIsTitle(testcase, names) ? testcase['@_classname'] : undefined;
   const file = fileAttr ? repoPath(fileAttr, opts) : classname ?? describeNames(names, testcase, pytest)[0] ?? opts.suite;
   const fullName = (pytest ? [...classPath(testcase['@_classname'], fileAttr, pytest), name] : nonPytestName(testcase, names, fileAttr)).join(' > ');
@@ -152,6 +158,20 @@ function readCase(testcase: XmlCase, names: string[], fileAttr: string | undefin
   if (testcase['@_line'] !== undefined && Number.isInteger(line) && fileAttr) test.location = { file, line: pytest ? line + 1 : line };
   if (problem) test.failure = toFailure(problem, opts, file, testcase['system-err']?.join('\n'));
   out.tests.push(test);
+}
+
+/**
+ * mocha's failed hook, written as a failing testcase titled `"before all" hook for "reads"`: a
+ * file whose hook threw, not a test. Its file is the stack's outermost frame in the repository
+ * when the writer's is missing ("undefined" in xunit for a root hook) or not in the stack
+ * (mocha-junit-reporter files a root hook under the previous suite).
+ */
+function hookFailure(hook: HookName, problem: Problem, fileAttr: string | undefined, opts: JunitParseOptions, out: JunitResults, systemErr?: string): void {
+  const frames = framesOf(stripAnsi(problem['#text'] ?? ''), opts);
+  const given = fileAttr && fileAttr !== 'undefined' ? repoPath(fileAttr, opts) : undefined;
+  const file = given && frames.some((f) => f.file === given) ? given : frames.at(-1)?.file ?? given ?? opts.suite;
+  if (out.loadFailures.some((l) => l.file === file)) return;
+  out.loadFailures.push({ suite: opts.suite, file, failure: toFailure(problem, opts, file, systemErr), hook });
 }
 
 /** pytest's classname is "tests.test_price.TestTotal": the part after the module is the class. */

@@ -17,6 +17,8 @@ const ErrorSchema = z.object({
   message: z.string(),
   code: z.string().nullish(),
   stack: z.string().nullish(),
+  expected: z.string().nullish(),
+  actual: z.string().nullish(),
 });
 
 const RecordSchema = z.discriminatedUnion('type', [
@@ -95,6 +97,10 @@ function testFailure(error: ErrorRecord | null | undefined, ctx: PathContext, fi
   if (stack) failure.stack = relativizeText(stack, ctx.root);
   const location = pickLocation(framesOf(stack, ctx), file);
   if (location) failure.location = location;
+  if (error.expected != null && error.actual != null) {
+    failure.expected = error.expected;
+    failure.actual = error.actual;
+  }
   return failure;
 }
 

@@ -3,6 +3,7 @@
 // printed on stderr. The built-in JUnit reporter says only "test failed" for such a file.
 // Loaded by NodeTestAdapter with --test-reporter=<this file> --test-reporter-destination=<file>.
 import { resolve } from 'node:path';
+import { inspect } from 'node:util';
 
 /** The real error: node wraps a test's error in ERR_TEST_FAILURE and keeps it as the cause. */
 function errorOf(error) {
@@ -14,6 +15,11 @@ function errorOf(error) {
     out.message = String(real.message);
     if (real.code) out.code = String(real.code);
     if (real.stack) out.stack = String(real.stack);
+    // node:assert's AssertionError carries both values: kept as node prints them.
+    if (real.code === 'ERR_ASSERTION' && 'expected' in real) {
+      out.expected = inspect(real.expected, { depth: 6 });
+      out.actual = inspect(real.actual, { depth: 6 });
+    }
   } else {
     out.message = String(real);
   }

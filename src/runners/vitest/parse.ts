@@ -17,6 +17,8 @@ import {
 import { STATUS, TestFileSchema, type Assertion } from '../jest/format.js';
 import { testId } from '../results.js';
 import { parseDefaultOutput, type ReporterBlock } from './text.js';
+import { detailsOf } from '../failure-detail.js';
+import { failedHook } from '../hooks.js';
 
 export interface VitestParseOptions {
   suite: string;
@@ -81,7 +83,12 @@ export function parseVitestReport(json: unknown, opts: VitestParseOptions): Vite
     } else if (!anyFailed && (result.status === 'failed' || (result.message ?? '') !== '')) {
       // A failed file without a failed test: it did not load, or a hook (beforeAll, ...) threw.
       // vitest 1.1 marks a file that did not load "passed", with the error as its message.
-      loadFailures.push({ suite: opts.suite, file, failure: toFailure(result.message ?? '', printed.suites.get(file), ctx, file) });
+      const block = printed.suites.get(file);
+      const load: LoadFailure = { suite: opts.suite, file, failure: toFailure(result.message ?? '', block, ctx, file) };
+      const testFrame = framesOf(`${block?.body ?? ''}\n${stripAnsi(result.message ?? '')}`, ctx).find((f) => f.file === file);
+      const hook = failedHook(result.assertionResults.map((a) => STATUS[a.status]), ctx.root, testFrame);
+      if (hook) load.hook = hook;
+      loadFailures.push(load);
     }
   }
   return { tests, loadFailures };
@@ -148,6 +155,9 @@ function toFailure(jsonText: string, block: ReporterBlock | undefined, ctx: Path
   const jsonIsStack = /\n\s+at /.test(fromJson) && !fromJson.startsWith('Error: STACK_TRACE_ERROR');
   const stack = jsonIsStack || !fromText ? fromJson : fromText;
   if (stack) failure.stack = stack;
+  // The JSON's stack holds the message's first line only: the printed block has the diff.
+  const printed = fromText ? detailsOf(fromText, false) : '';
+  if (printed.includes('\n')) failure.details = printed;
   // Frames are read before relativizing: printed relative paths are relative to where vitest ran.
   const location = pickLocation([...framesOf(rawText, ctx), ...framesOf(rawJson, ctx)], testFile) ?? unloadedImport(rawJson || rawText, ctx);
   if (location) failure.location = location;
