@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Culprit, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -32,6 +32,8 @@ export interface RepairContext {
   approver?: Approver;
   /** What candidates' code runs in during verification (verify.sandbox). */
   isolation?: Isolation;
+  /** The commit that made the problem's tests fail, searched once per run (absent: no search). */
+  culprit?: (problem: Problem, iteration: number) => Promise<Culprit | undefined>;
 }
 
 export interface ApprovalRequest {
@@ -96,7 +98,7 @@ export async function repairProblem(
   const job: Job = { ctx, problem, current, iteration, history, attempts: [] };
   for (const provider of ctx.providers) {
     const candidates = provider
-      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal, emit: ctx.emit })
+      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, harness: ctx.policy.guard.harness, context, history: [...history], signal: ctx.signal, emit: ctx.emit, culprit: culpritFor(ctx, problem, iteration) })
       [Symbol.asyncIterator]();
     try {
       const ended = await drain(job, provider, candidates);
@@ -106,6 +108,11 @@ export async function repairProblem(
     }
   }
   return { attempts: job.attempts };
+}
+
+function culpritFor(ctx: RepairContext, problem: Problem, iteration: number): (() => Promise<Culprit | undefined>) | undefined {
+  const find = ctx.culprit;
+  return find && (() => find(problem, iteration));
 }
 
 function record(job: Job, attempt: Attempt): void {

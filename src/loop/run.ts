@@ -1,8 +1,9 @@
 // What a run has found and done so far, shared by its iterations: the tests found flaky, the
 // commits, every attempt per problem, the reports, and its first and last test runs.
-import type { Attempt, CommitRecord, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
+import type { Attempt, CommitRecord, CulpritSearch, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
+import { culpritSearch } from './culprit.js';
 import type { Approver, Emit, RepairContext } from './problem.js';
 import type { Session } from './session.js';
 
@@ -68,6 +69,8 @@ export interface Run {
   open?: IterationRecord;
   /** The number of the last iteration that started. */
   iterations: number;
+  /** Each problem's culprit search, by problem id: made once per run (src/loop/culprit.ts). */
+  culprits: Map<string, Promise<CulpritSearch>>;
   /** budget.maxWallMinutes is spent. */
   wallSpent(): boolean;
 }
@@ -76,7 +79,7 @@ export function newRun(session: Session, options: RunOptions): Run {
   const { root, workDir, runId, policy, logDir, emit, resume } = session;
   const flaky = new FlakyLedger(resume?.flaky ?? []);
   const maxWall = policy.budget.maxWallMinutes;
-  return {
+  const run: Run = {
     session, emit, signal: options.signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
     repair: { root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal: options.signal, flaky, emit, approver: options.approver, isolation: session.isolation },
     commits: [...(resume?.commits ?? [])],
@@ -84,6 +87,9 @@ export function newRun(session: Session, options: RunOptions): Run {
     reports: [...(resume?.reports ?? [])],
     records: [],
     iterations: 0,
+    culprits: new Map(),
     wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
   };
+  run.repair.culprit = async (problem, iteration) => (await culpritSearch(run, problem, iteration))?.culprit;
+  return run;
 }

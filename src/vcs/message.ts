@@ -112,7 +112,7 @@ export function commitMessage(input: CommitMessageInput): string {
     `Verification: ${formatTotals(input.before)} → ${formatTotals(input.after)}.`,
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
-  const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
+  const trailers = [...(input.intent.trailers ?? []), `Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${input.provider}`];
   // Root causes and subjects come from models and test output: no escape sequence reaches git log.
   const message = secretRedactor()(stripControl([header, '', ...body, '', ...trailers, ''].join('\n')));
   const problem = commitMessageProblem(message);

@@ -202,6 +202,6 @@ describe('CodefixProvider', () => {
 
 describe('defaultProviders', () => {
   it('lists codefix, syntax, rules, then the Python ones: the cheapest and most reliable first', () => {
-    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules']);
+    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules', 'revert']);
   });
 });
