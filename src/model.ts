@@ -273,8 +273,10 @@ export interface Culprit {
   merge: boolean;
   /** Every file it changed, repository-relative. */
   files: string[];
-  /** Those of its files on the failing path: the problem's location, the files its failures' messages and stacks name, its test files. */
+  /** Those of its files on the failing path: the problem's location, the files its failures' messages and stacks name, its test files, and what they import. */
   onPath: string[];
+  /** Its diff for the files on the failing path (the whole commit's when none is), cut at a few thousand characters. */
+  diff?: string;
 }
 
 /** What the search for a problem's culprit found (src/culprit). */

@@ -1,6 +1,7 @@
 // A problem's culprit: the commit after the last one where its failing tests passed, found from
 // the loop's earlier runs and, where they do not tell, a bisection bounded by the policy.
 import type { Culprit, CulpritSearch, Problem, TestRun } from '../model.js';
+import { git } from '../vcs/index.js';
 import { commitInfo, firstParents, trackedFiles } from './history.js';
 import { earlierOutcomes } from './earlier.js';
 import { failingPath, importedPath } from './path.js';
@@ -51,5 +52,14 @@ async function describeCulprit(dir: string, sha: string, lastGood: string, probl
   const changed = new Set(info.files);
   // Files the failures name first, then what they import.
   const onPath = importedPath(dir, named, tracked).filter((f) => changed.has(f));
-  return { sha: info.sha, subject: info.subject, author: info.author, date: info.date, lastGood, merge: info.parents.length > 1, files: info.files, onPath };
+  const diff = await diffOf(dir, lastGood, info.sha, onPath);
+  return { sha: info.sha, subject: info.subject, author: info.author, date: info.date, lastGood, merge: info.parents.length > 1, files: info.files, onPath, ...(diff ? { diff } : {}) };
+}
+
+const MAX_DIFF = 6000;
+
+async function diffOf(dir: string, from: string, to: string, files: string[]): Promise<string | undefined> {
+  const text = await git(dir).raw(['diff', '--no-color', from, to, '--', ...files]);
+  if (!text.trim()) return undefined;
+  return text.length > MAX_DIFF ? `${text.slice(0, MAX_DIFF)}\n… (${text.length - MAX_DIFF} more characters: git show ${to.slice(0, 8)})` : text;
 }

@@ -6,6 +6,7 @@ import type { IterationRecord, RunSummary, StopReason, Totals } from '../model.j
 import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
 import { safeMarkdown, stripControl } from '../safe-text.js';
+import { culpritRows, culpritsHtml, culpritsMarkdown } from './culprits.js';
 
 export interface SummaryInput {
   summary: RunSummary;
@@ -72,6 +73,8 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     out.push(`### ${i + 1}. ${subject(c.message)}`, '', `Iteration ${c.iteration} · commit ${code(shortSha(c.sha))} · provider ${code(c.provider)} · ${c.files.map(code).join(', ')}`, '');
     if (attempt?.diff) out.push(fence(attempt.diff, 'diff'), '');
   });
+  const culprits = culpritRows(input.iterations);
+  if (culprits.length) out.push('## Culprits', '', culpritsMarkdown(culprits), '');
   out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
   out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
   out.push('## Iteration reports', '', ...input.iterations.map((it) => `- [Iteration ${it.iteration}](iteration-${it.iteration}.md)`), '');
@@ -125,6 +128,7 @@ export function renderSummaryHtml(input: SummaryInput): string {
     return `<tr><td>${c.iteration}</td><td><a href="#fix-${i + 1}"><code>${esc(shortSha(c.sha))}</code></a></td><td>${esc(subject(c.message))}</td><td>${esc(c.provider)}</td><td>${c.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</td></tr>` +
       `<tr class="diff" id="fix-${i + 1}"><td colspan="5"><details><summary>diff of ${esc(shortSha(c.sha))}</summary><pre>${esc(attempt?.diff ?? '(no diff recorded)')}</pre></details></td></tr>`;
   }).join('');
+  const culprits = culpritRows(input.iterations);
   const reports = input.iterations.map((it) => `<li><a href="iteration-${it.iteration}.md">Iteration ${it.iteration}</a></li>`).join('');
   const headlineText = headline(input).replace(/`([^`]*)`/g, '$1');
   return `<!doctype html>
@@ -138,7 +142,7 @@ ${progressChart(points)}
 <table><thead><tr><th>Point</th><th>Tests</th><th>Passed</th><th>Failed</th><th>Skipped</th><th>Load errors</th></tr></thead><tbody>${rows}</tbody></table>
 <h2>Fixes</h2>
 ${summary.commits.length ? `<table><thead><tr><th>Iteration</th><th>Commit</th><th>Message</th><th>Provider</th><th>Files</th></tr></thead><tbody>${fixes}</tbody></table>` : '<p>No fix was committed.</p>'}
-<h2>Budget spent</h2>
+${culprits.length ? `<h2>Culprits</h2>\n${culpritsHtml(culprits)}\n` : ''}<h2>Budget spent</h2>
 <table><thead><tr><th>Budget</th><th>Spent</th><th>Limit</th></tr></thead><tbody>${budgetRows(input).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>
 <h2>Stop reason</h2>
 <p><code>${esc(summary.stopReason)}</code>: ${esc(STOP_REASONS[summary.stopReason])}.${summary.error ? ` ${esc(summary.error)}` : ''}</p>
