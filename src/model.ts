@@ -287,8 +287,8 @@ export interface CulpritSearch {
   reason?: string;
   /** Test runs the search took (0: the loop's earlier runs answered). */
   runs: number;
-  /** Commits whose outcome the search used, newest first: run now, or read from the loop's earlier runs. */
-  probes: { sha: string; outcome: 'pass' | 'fail' | 'absent' | 'unknown'; from: 'run' | 'earlier-run' }[];
+  /** Commits whose outcome the search used, in the order it asked: run now, read from the loop's earlier runs, or told by git (the tests' files did not exist). */
+  probes: { sha: string; outcome: 'pass' | 'fail' | 'absent' | 'unknown'; from: 'run' | 'earlier-run' | 'history' }[];
 }
 
 /** How many tests a suite would run, counted without running it. */

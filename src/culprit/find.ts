@@ -2,7 +2,7 @@
 // the loop's earlier runs and, where they do not tell, a bisection bounded by the policy.
 import type { Culprit, CulpritSearch, Problem, TestRun } from '../model.js';
 import { git } from '../vcs/index.js';
-import { commitInfo, firstParents, trackedFiles } from './history.js';
+import { commitInfo, existingAt, firstParents, trackedFiles } from './history.js';
 import { earlierOutcomes } from './earlier.js';
 import { failingPath, importedPath } from './path.js';
 import { probeCommit, type ProbeOptions, type ProbeTarget } from './probe.js';
@@ -35,7 +35,10 @@ export async function findCulprit(problem: Problem, run: TestRun, opts: FindOpti
   const commits = await firstParents(opts.workDir, head, opts.maxCommits);
   const known = await earlierOutcomes(opts.repoRoot, commits, target);
   const probe = opts.probe ?? ((sha: string, t: ProbeTarget) => probeCommit(sha, t, opts));
-  const found = await searchFirstBad({ commits, known, maxRuns: opts.maxRuns, probe: (sha) => probe(sha, target) });
+  const files = [...new Set([...target.tests.map((t) => t.file), ...target.loadFailed.map((l) => l.file)])];
+  // A commit without the tests' files needs no run: they were written later.
+  const free = async (sha: string): Promise<Outcome | undefined> => ((await existingAt(opts.repoRoot, sha, files)).size === 0 ? 'absent' : undefined);
+  const found = await searchFirstBad({ commits, known, maxRuns: opts.maxRuns, probe: (sha) => probe(sha, target), free });
   const base = { problemId: problem.id, runs: found.runs, probes: found.probes };
   if (found.firstBad === undefined || found.lastGood === undefined) return { ...base, reason: found.reason };
   const sha = commits[found.firstBad];

@@ -12,6 +12,8 @@ export interface SearchInput {
   /** Probes the search may run. */
   maxRuns: number;
   probe(sha: string): Promise<Outcome>;
+  /** An outcome git alone can tell (the tests' files do not exist yet): no run. */
+  free?(sha: string): Promise<Outcome | undefined>;
 }
 
 export interface SearchResult {
@@ -23,7 +25,7 @@ export interface SearchResult {
   /** Why the search stopped without a boundary. */
   reason?: string;
   runs: number;
-  probes: { sha: string; outcome: Outcome; from: 'run' | 'earlier-run' }[];
+  probes: { sha: string; outcome: Outcome; from: 'run' | 'earlier-run' | 'history' }[];
 }
 
 const passes = (o: Outcome | undefined): o is 'pass' | 'absent' => o === 'pass' || o === 'absent';
@@ -41,6 +43,12 @@ export async function searchFirstBad(input: SearchInput): Promise<SearchResult> 
       outcome.set(i, remembered);
       probes.push({ sha: commits[i], outcome: remembered, from: 'earlier-run' });
       return remembered;
+    }
+    const told = await input.free?.(commits[i]);
+    if (told) {
+      outcome.set(i, told);
+      probes.push({ sha: commits[i], outcome: told, from: 'history' });
+      return told;
     }
     runs++;
     const o = await input.probe(commits[i]);

@@ -54,7 +54,7 @@ async function fileSets(root: string, culprit: Culprit): Promise<string[][]> {
     sizes.set(file, (Number(added) || 0) + (Number(removed) || 0));
   }
   const single = [...culprit.onPath].sort((a, b) => (sizes.get(a) ?? 0) - (sizes.get(b) ?? 0));
-  const sets = [...(single.length > 1 ? single.map((f) => [f]) : []), single, culprit.files].filter((s) => s.length > 0);
+  const sets = [...(single.length > 1 ? single.map((f) => [f]) : []), [...culprit.onPath].sort(), culprit.files].filter((s) => s.length > 0);
   const seen = new Set<string>();
   return sets.filter((s) => {
     const key = [...s].sort().join('\0');

@@ -146,7 +146,7 @@ export const IterationReportSchema = z
           .nullable(),
         reason: z.string().nullable(),
         runs: z.number().int(),
-        probes: z.array(z.strictObject({ sha: z.string(), outcome: z.enum(['pass', 'fail', 'absent', 'unknown']), from: z.enum(['run', 'earlier-run']) })),
+        probes: z.array(z.strictObject({ sha: z.string(), outcome: z.enum(['pass', 'fail', 'absent', 'unknown']), from: z.enum(['run', 'earlier-run', 'history']) })),
       }),
     ),
   })
