@@ -41,7 +41,7 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
       record.commits.push(fix.commit);
       run.commits.push(fix.commit);
       record.after = fix.run;
-    } else if (!run.signal?.aborted) {
+    } else if (!run.signal?.aborted && !run.wallSpent()) {
       // Left unfixed: the report names the commit that broke it.
       await culpritSearch(run, problem, iteration);
     }

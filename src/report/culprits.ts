@@ -19,7 +19,7 @@ export function culpritRows(records: IterationRecord[]): CulpritRow[] {
   for (const rec of records) {
     for (const search of rec.culprits ?? []) {
       const problem = rec.problems.find((p) => p.id === search.problemId);
-      rows.set(search.problemId, { search, problem, ...rows.get(search.problemId) });
+      rows.set(search.problemId, { ...rows.get(search.problemId), search, problem });
     }
     for (const c of rec.commits.filter((c) => c.provider === 'revert')) {
       const row = rows.get(c.problemId);
