@@ -5,7 +5,7 @@
 // verified like any other. Writes bench/results/culprit.{json,md}.
 //   BENCH_ONLY=ms,express   a subset of the entries below
 //   BENCH_CASES=N           bug-fix commits per repository (default 3)
-//   BENCH_SEED=N            how many unrelated commits follow each culprit (0-6, seeded; default 17)
+//   BENCH_SEED=N            how many unrelated commits follow each culprit (0-20, seeded; default 17)
 // Every repository is a clone under /work/scratch/culprit (never /work/real/<name>/repo itself),
 // its dependencies linked from the corpus checkout, which must have been set up by the real bench.
 import { execFileSync } from 'node:child_process';
@@ -29,7 +29,7 @@ const SCRATCH = process.env.BENCH_CULPRIT_DIR ?? '/work/scratch/culprit';
 const CASES = Number(process.env.BENCH_CASES ?? 3);
 const SEED = Number(process.env.BENCH_SEED ?? 17);
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
-const MAX_RUNS = 8;
+const MAX_RUNS = 12;
 const MAX_COMMITS = 50;
 /** Problems searched per case: one root cause usually makes one problem; a few more show agreement. */
 const MAX_PROBLEMS = 3;
@@ -77,10 +77,10 @@ function cloneOf(entry: Entry): string {
   return dir;
 }
 
-/** Bug fixes on the first-parent line that changed sources and tests, newest first. */
+/** Bug fixes that changed sources and tests, newest first (on any line: a fix merged from a branch is undone just the same). */
 function bugFixes(dir: string, base: string, entry: Entry): { sha: string; subject: string; sources: string[] }[] {
   const out: { sha: string; subject: string; sources: string[] }[] = [];
-  for (const line of git(dir, ['log', '--first-parent', '--no-merges', '--format=%H%x09%s', '-n', '400', base]).split('\n')) {
+  for (const line of git(dir, ['log', '--no-merges', '--format=%H%x09%s', '-n', '600', base]).split('\n')) {
     const [sha, subject] = line.split('\t');
     if (!/\bfix/i.test(subject)) continue;
     const files = git(dir, ['diff-tree', '-r', '--no-commit-id', '--name-only', '--no-renames', `${sha}^`, sha]).split('\n').filter(Boolean);
@@ -149,7 +149,7 @@ function markdown(results: CaseResult[], load: string): string {
   const lines = [
     '# Culprit finding on real repositories',
     '',
-    `A past bug fix's source hunks undone in a new commit on the pinned head, 0-6 unrelated commits after it; fixloop asked which commit broke the failing tests (culprit.maxRuns ${MAX_RUNS}, culprit.maxCommits ${MAX_COMMITS}). \`npm run bench -- culprit\`; load average at the start: ${load}.`,
+    `A past bug fix's source hunks undone in a new commit on the pinned head, 0-20 unrelated commits after it; fixloop asked which commit broke the failing tests (culprit.maxRuns ${MAX_RUNS}, culprit.maxCommits ${MAX_COMMITS}). \`npm run bench -- culprit\`; load average at the start: ${load}.`,
     '',
     `- cases where the tests caught the undone fix: ${searched.length} of ${results.length} (${results.filter((r) => r.outcome === 'undetected').length} undetected, ${results.filter((r) => r.outcome === 'conflict').length} did not undo cleanly)`,
     `- culprit right: ${right} of ${searched.length} cases${searched.length ? ` (${Math.round((100 * right) / searched.length)}%)` : ''}; wrong: ${searched.filter((r) => r.outcome === 'wrong').length}; none named: ${searched.filter((r) => r.outcome === 'none').length}`,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     for (const fix of bugFixes(dir, base, entry)) {
       // Each case that the tests do not catch still costs a full run of the suites.
       if (done >= CASES || tried >= CASES * 4) break;
-      const later = Math.floor(random() * 7);
+      const later = Math.floor(random() * 21);
       const r = await runCase(entry, dir, base, fix, later, suites);
       console.error(`${name} ${fix.sha.slice(0, 8)} ${fix.subject.slice(0, 50)}: ${r.outcome}${r.searches.length ? ` (runs ${r.searches.map((s) => s.runs).join(', ')})` : ''}${r.revert ? `; revert ${r.revert.verdict}` : ''}${r.note ? ` — ${r.note}` : ''}`);
       if (r.outcome === 'conflict') continue;

@@ -45,6 +45,14 @@ describe('searchFirstBad', () => {
     expect(found.runs).toBeLessThanOrEqual(12);
   });
 
+  it('reaches a regression anywhere in a 50-commit window (culprit.maxCommits) within the default 12 runs', async () => {
+    for (const depth of [1, 2, 15, 16, 31, 32, 49, 50]) {
+      const h = history(Array.from({ length: 51 }, (_, i) => (i < depth ? F : P)));
+      const found = await searchFirstBad({ commits: h.commits, known: new Map(), maxRuns: 12, probe: h.probe });
+      expect(found).toMatchObject({ firstBad: depth - 1, lastGood: depth });
+    }
+  });
+
   it('answers from the loop\'s earlier runs alone when they saw the tests pass at the parent and fail at the child', async () => {
     const h = history([F, F, F, P, P]);
     const known = new Map<string, Outcome>([['c2', 'fail'], ['c3', 'pass']]);
