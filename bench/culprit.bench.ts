@@ -51,7 +51,7 @@ const TEST_FILE = /(^|\/)(tests?|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$|
 
 interface CaseResult {
   repo: string;
-  fix: { sha: string; subject: string };
+  fix: { sha: string; subject: string; kind: PastCommit['kind'] };
   /** The commit that undid the fix's source hunks: the right answer. */
   culprit: string;
   later: number;
@@ -77,24 +77,34 @@ function cloneOf(entry: Entry): string {
   return dir;
 }
 
-/** Bug fixes that changed sources and tests, newest first (on any line: a fix merged from a branch is undone just the same). */
-function bugFixes(dir: string, base: string, entry: Entry): { sha: string; subject: string; sources: string[] }[] {
-  const out: { sha: string; subject: string; sources: string[] }[] = [];
-  for (const line of git(dir, ['log', '--no-merges', '--format=%H%x09%s', '-n', '600', base]).split('\n')) {
-    const [sha, subject] = line.split('\t');
-    if (!/\bfix/i.test(subject)) continue;
-    const files = git(dir, ['diff-tree', '-r', '--no-commit-id', '--name-only', '--no-renames', `${sha}^`, sha]).split('\n').filter(Boolean);
-    const sources = files.filter((f) => !TEST_FILE.test(f) && entry.sources.some((s) => f === s || f.startsWith(`${s}/`)));
-    if (sources.length && files.some((f) => TEST_FILE.test(f))) out.push({ sha, subject, sources });
-  }
-  return out;
+interface PastCommit {
+  sha: string;
+  subject: string;
+  sources: string[];
+  /** A bug fix (its subject says so), or another change with tests, used when a repository has too few fixes. */
+  kind: 'fix' | 'change';
 }
 
-async function runCase(entry: Entry, dir: string, base: string, fix: { sha: string; subject: string; sources: string[] }, later: number, suites: SuiteConfig[]): Promise<CaseResult> {
+/**
+ * Commits that changed sources and tests, newest first (on any line: a fix merged from a branch is
+ * undone just the same): bug fixes first, then other changes.
+ */
+function pastCommits(dir: string, base: string, entry: Entry): PastCommit[] {
+  const out: PastCommit[] = [];
+  for (const line of git(dir, ['log', '--no-merges', '--format=%H%x09%s', '-n', '600', base]).split('\n')) {
+    const [sha, subject] = line.split('\t');
+    const files = git(dir, ['diff-tree', '-r', '--no-commit-id', '--name-only', '--no-renames', `${sha}^`, sha]).split('\n').filter(Boolean);
+    const sources = files.filter((f) => !TEST_FILE.test(f) && entry.sources.some((s) => f === s || f.startsWith(`${s}/`)));
+    if (sources.length && files.some((f) => TEST_FILE.test(f))) out.push({ sha, subject, sources, kind: /\bfix/i.test(subject) ? 'fix' : 'change' });
+  }
+  return [...out.filter((c) => c.kind === 'fix'), ...out.filter((c) => c.kind === 'change')];
+}
+
+async function runCase(entry: Entry, dir: string, base: string, fix: PastCommit, later: number, suites: SuiteConfig[]): Promise<CaseResult> {
   git(dir, ['checkout', '-q', '--detach', base]);
   git(dir, ['reset', '-q', '--hard', base]);
   git(dir, ['clean', '-qfd', '-e', 'node_modules']);
-  const result: CaseResult = { repo: entry.name, fix: { sha: fix.sha, subject: fix.subject }, culprit: '', later, outcome: 'conflict', problems: 0, searches: [] };
+  const result: CaseResult = { repo: entry.name, fix: { sha: fix.sha, subject: fix.subject, kind: fix.kind }, culprit: '', later, outcome: 'conflict', problems: 0, searches: [] };
   // The fix undone the way a revert would: three-way, around everything changed since.
   const parent = git(dir, ['rev-parse', `${fix.sha}^`]);
   const changes = await revertChanges(dir, { sha: fix.sha, lastGood: parent } as Culprit, fix.sources).catch(() => undefined);
@@ -141,7 +151,7 @@ async function verifyRevert(dir: string, baseline: TestRun, problem: ReturnType<
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : 0);
 
-function markdown(results: CaseResult[], load: string): string {
+function markdown(results: CaseResult[], load: string, empty: string[]): string {
   const searched = results.filter((r) => r.outcome === 'right' || r.outcome === 'wrong' || r.outcome === 'none');
   const right = searched.filter((r) => r.outcome === 'right').length;
   const runs = searched.flatMap((r) => r.searches.map((s) => s.runs));
@@ -155,10 +165,13 @@ function markdown(results: CaseResult[], load: string): string {
     `- culprit right: ${right} of ${searched.length} cases${searched.length ? ` (${Math.round((100 * right) / searched.length)}%)` : ''}; wrong: ${searched.filter((r) => r.outcome === 'wrong').length}; none named: ${searched.filter((r) => r.outcome === 'none').length}`,
     `- test runs per search: median ${median(runs)}, max ${runs.length ? Math.max(...runs) : 0} (${runs.length} searches)`,
     `- the revert provider's first candidate verified fixed: ${reverts.filter((r) => r.revert!.verdict === 'fixed').length} of ${reverts.length}`,
+    ...(empty.length ? [`- no case in ${empty.join(', ')}: none of their last 600 commits changed both their sources and their tests and undoes cleanly on the head`] : []),
+    '',
+    'A "change" is a commit that is not a bug fix (its subject does not say "fix"), taken when a repository has too few fixes.',
     '',
     '| repository | bug fix | later commits | failing problems | outcome | runs | search time | revert verified |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.repo} | \`${r.fix.sha.slice(0, 8)}\` ${r.fix.subject.replace(/\|/g, '\\|').slice(0, 70)} | ${r.later} | ${r.problems} | ${r.outcome}${r.note ? ` (${r.note.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 80)})` : ''} | ${r.searches.map((s) => s.runs).join(', ')} | ${r.searches.map((s) => `${(s.ms / 1000).toFixed(1)} s`).join(', ')} | ${r.revert ? `${r.revert.verdict}` : ''} |`),
+    ...results.map((r) => `| ${r.repo} | \`${r.fix.sha.slice(0, 8)}\` ${r.fix.kind === 'change' ? '(change) ' : ''}${r.fix.subject.replace(/\|/g, '\\|').slice(0, 70)} | ${r.later} | ${r.problems} | ${r.outcome}${r.note ? ` (${r.note.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 80)})` : ''} | ${r.searches.map((s) => s.runs).join(', ')} | ${r.searches.map((s) => `${(s.ms / 1000).toFixed(1)} s`).join(', ')} | ${r.revert ? `${r.revert.verdict}` : ''} |`),
     '',
   ];
   return lines.join('\n');
@@ -181,11 +194,12 @@ async function main(): Promise<void> {
     process.env.PATH = env.PATH;
     for (const key of ['npm_config_userconfig', 'VIRTUAL_ENV']) if (env[key]) process.env[key] = env[key];
     const dir = cloneOf(entry);
-    const base = git(checkoutOf(entry), ['rev-parse', 'HEAD']);
+    // The pinned commit, not the checkout's head: the real bench commits a policy there.
+    const base = entry.commit;
     const suites = parsePolicy({ suites: SUITES[name] }, 'bench').suites;
     let done = 0;
     let tried = 0;
-    for (const fix of bugFixes(dir, base, entry)) {
+    for (const fix of pastCommits(dir, base, entry)) {
       // Each case that the tests do not catch still costs a full run of the suites.
       if (done >= CASES || tried >= CASES * 4) break;
       const later = Math.floor(random() * 21);
@@ -200,8 +214,13 @@ async function main(): Promise<void> {
     git(dir, ['reset', '-q', '--hard', base]);
   }
   mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(ROOT, 'bench/results/culprit.json'), `${JSON.stringify({ seed: SEED, load, results }, null, 2)}\n`);
-  writeFileSync(path.join(ROOT, 'bench/results/culprit.md'), markdown(results, load));
+  const file = path.join(ROOT, 'bench/results/culprit.json');
+  // A run of some entries (BENCH_ONLY) keeps the other entries' results from the last full run.
+  const kept = ONLY.length && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results: CaseResult[] }).results.filter((r) => !names.includes(r.repo)) : [];
+  const order = Object.keys(SUITES);
+  const all = [...kept, ...results].sort((a, b) => order.indexOf(a.repo) - order.indexOf(b.repo));
+  writeFileSync(file, `${JSON.stringify({ seed: SEED, load, results: all }, null, 2)}\n`);
+  writeFileSync(path.join(ROOT, 'bench/results/culprit.md'), markdown(all, load, order.filter((n) => !all.some((r) => r.repo === n))));
   console.error('wrote bench/results/culprit.{json,md}');
 }
 
