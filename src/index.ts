@@ -4,7 +4,8 @@ export { createLoop, resumeLoop, LoopError, runStatus, listRuns, StopRequested, 
 export { loadPolicy, parsePolicy, policyJsonSchema, PolicyError, PolicySchema, DEFAULT_PROTECT, type Policy, type PolicyInput, type SuiteConfig } from './policy/index.js';
 export { runSuites, discoverTests, defaultAdapters, VitestAdapter, registerRunner, knownFormats, RunnerRegistryError, type TestRunnerAdapter, type RunOptions, type RunnerDefinition, type ScriptUse, type DiscoverContext } from './runners/index.js';
 export { groupProblems, classifyFailure } from './triage/index.js';
-export { CodefixProvider, SyntaxProvider, RulesProvider, defaultProviders, type PatchProvider, type ProposeContext } from './repair/index.js';
+export { findCulprit, type FindOptions } from './culprit/index.js';
+export { CodefixProvider, SyntaxProvider, RulesProvider, RevertProvider, defaultProviders, type PatchProvider, type ProposeContext } from './repair/index.js';
 export { LlmProvider, llmProviderFromPolicy, type LlmEvent } from './repair/llm/index.js';
 export { BudgetExhaustedError, ProviderFatalError } from './repair/errors.js';
 export { applyPatch, revertPatch, patchDiff, guardPatch } from './patch/index.js';

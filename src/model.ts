@@ -214,6 +214,8 @@ export interface CommitIntent {
   scope?: string;
   subject: string;
   body?: string;
+  /** Git trailers ("Reverts: <sha>") written before fixloop's own. */
+  trailers?: string[];
 }
 
 export interface Candidate {
@@ -307,6 +309,38 @@ export type StopReason =
   | 'budget'
   | 'interrupted';
 
+/** The commit that made a problem's tests fail: the first on the first-parent history after the last commit where they passed. */
+export interface Culprit {
+  sha: string;
+  subject: string;
+  /** "Name <email>". */
+  author: string;
+  /** The author date, ISO 8601. */
+  date: string;
+  /** Its first parent: the last commit where the problem's tests passed. */
+  lastGood: string;
+  /** A merge commit: named, never reverted. */
+  merge: boolean;
+  /** Every file it changed, repository-relative. */
+  files: string[];
+  /** Those of its files on the failing path: the problem's location, the files its failures' messages and stacks name, its test files, and what they import. */
+  onPath: string[];
+  /** Its diff for the files on the failing path (the whole commit's when none is), cut at a few thousand characters. */
+  diff?: string;
+}
+
+/** What the search for a problem's culprit found (src/culprit). */
+export interface CulpritSearch {
+  problemId: string;
+  culprit?: Culprit;
+  /** Why no culprit is named, e.g. "the tests fail at every one of the 50 commits searched". */
+  reason?: string;
+  /** Test runs the search took (0: the loop's earlier runs answered). */
+  runs: number;
+  /** Commits whose outcome the search used, in the order it asked: run now, read from the loop's earlier runs, or told by git (the tests' files did not exist). */
+  probes: { sha: string; outcome: 'pass' | 'fail' | 'absent' | 'unknown'; from: 'run' | 'earlier-run' | 'history' }[];
+}
+
 /** How many tests a suite would run, counted without running it. */
 export interface Discovery {
   suite: string;
@@ -362,6 +396,8 @@ export interface IterationRecord {
    * packages/a; linked virtualenv .venv" (verifications' worktrees get the same).
    */
   dependencies?: string;
+  /** The culprit searches of this iteration's problems, for those that were searched (absent in older records). */
+  culprits?: CulpritSearch[];
 }
 
 /** What the LLM provider spent in a run. */
@@ -445,6 +481,7 @@ export type LoopEvent = EventBase &
     | { type: 'llm:notice'; problemId: string; kind: 'outage' | 'paused' | 'invalid-call' | 'gave-up' | 'endpoint-ignored'; message: string }
     | { type: 'flaky:found'; iteration: number; tests: FlakyTest[] }
     | { type: 'problem:found'; iteration: number; problem: Pick<Problem, 'id' | 'kind' | 'title' | 'location' | 'testFiles'> & { tests: number; /** The tests (and files) it fails, by id and title. */ failing: FailingTest[] } }
+    | { type: 'problem:culprit'; iteration: number; problemId: string; culprit?: Culprit; reason?: string; runs: number }
     | { type: 'candidate:proposed'; iteration: number; problemId: string; candidateId: string; provider: string; title: string; files: string[] }
     | { type: 'candidate:rejected'; iteration: number; problemId: string; candidateId: string; reason: string }
     | { type: 'candidate:verified'; iteration: number; problemId: string; candidateId: string; verdict: VerdictKind; summary: string; cutShort?: string }

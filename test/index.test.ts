@@ -6,9 +6,9 @@ describe('the SDK entry point', () => {
     expect(Object.keys(sdk).sort()).toEqual(
       [
         'BudgetExhaustedError', 'CodefixProvider', 'DEFAULT_PROTECT', 'IterationReportSchema', 'LlmProvider', 'LoopError', 'PolicyError',
-        'PolicySchema', 'ProviderFatalError', 'RepoError', 'RunnerRegistryError', 'knownFormats', 'registerRunner', 'RulesProvider', 'StopRequested', 'SyntaxProvider', 'VitestAdapter', 'discoverTests', 'listRuns', 'llmProviderFromPolicy', 'runStatus',
+        'PolicySchema', 'ProviderFatalError', 'RepoError', 'RevertProvider', 'RunnerRegistryError', 'knownFormats', 'registerRunner', 'RulesProvider', 'StopRequested', 'SyntaxProvider', 'VitestAdapter', 'discoverTests', 'listRuns', 'llmProviderFromPolicy', 'runStatus',
         'writeRunSummary',
-        'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders',
+        'applyPatch', 'classifyFailure', 'commitMessage', 'compareRuns', 'createLoop', 'defaultAdapters', 'defaultProviders', 'findCulprit',
         'groupProblems', 'guardPatch', 'iterationJson', 'loadPolicy', 'parsePolicy', 'patchDiff', 'policyJsonSchema',
         'renderIterationMarkdown', 'resumeLoop', 'revertPatch', 'runSuites', 'scopeFor', 'verifyCandidate', 'writeIterationReport',
       ].sort(),

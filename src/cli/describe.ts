@@ -38,6 +38,10 @@ export function describe(e: LoopEvent, c: Colours = plain): string | undefined {
       return e.tests.map((t) => `  ${c.yellow('flaky')}, not repaired: ${t.id} (${t.history.join(' → ')})`).join('\n');
     case 'problem:found':
       return `  problem [${c.magenta(e.problem.kind)}] ${e.problem.title}${named(e.problem.failing ?? [], e.problem.tests)}`;
+    case 'problem:culprit':
+      return e.culprit
+        ? `    culprit ${c.yellow(e.culprit.sha.slice(0, 8))} "${e.culprit.subject}" (${e.culprit.author}, ${e.culprit.date.slice(0, 10)})${e.culprit.onPath.length ? `, changed ${e.culprit.onPath.join(', ')}` : ''}; ${e.runs} test run${e.runs === 1 ? '' : 's'} to find it`
+        : `    no culprit: ${e.reason}`;
     case 'candidate:proposed':
       return `    candidate ${e.candidateId} (${e.provider}): ${e.title}`;
     case 'candidate:rejected':

@@ -10,6 +10,7 @@ import { groupProblems } from '../triage/index.js';
 import { findFlaky } from '../verify/flaky.js';
 import { stillFailing } from '../verify/index.js';
 import { commitFiles, headSha } from '../vcs/index.js';
+import { culpritSearch, culpritsOf } from './culprit.js';
 import { runDeploy } from './deploy.js';
 import { repairProblem } from './problem.js';
 import type { Run } from './run.js';
@@ -42,9 +43,14 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
       record.commits.push(fix.commit);
       run.commits.push(fix.commit);
       record.after = fix.run;
+    } else if (!run.signal?.aborted && !run.wallSpent()) {
+      // Left unfixed: the report names the commit that broke it.
+      await culpritSearch(run, problem, iteration);
     }
   }
   run.last = record.after;
+  const culprits = await culpritsOf(run, problems);
+  if (culprits.length) record.culprits = culprits;
 
   await deployStage(run, record);
   await endIteration(run, record);

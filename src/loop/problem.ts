@@ -1,7 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
 import { availableParallelism } from 'node:os';
-import type { Attempt, Candidate, CodeContext, CommitRecord, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
+import type { Attempt, Candidate, CodeContext, CommitRecord, Culprit, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
@@ -34,6 +34,8 @@ export interface RepairContext {
   isolation?: Isolation;
   /** Runs at earlier commits, to judge tests a candidate lets run again (verify/history.ts). */
   history?: TestHistory;
+  /** The commit that made the problem's tests fail, searched once per run (absent: no search). */
+  culprit?: (problem: Problem, iteration: number) => Promise<Culprit | undefined>;
 }
 
 export interface ApprovalRequest {
@@ -106,7 +108,7 @@ export async function repairProblem(
   const job: Job = { ctx, problem, current, iteration, history, attempts: [], retry: [] };
   for (const provider of ctx.providers) {
     const candidates = provider
-      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, context, history: [...history], signal: ctx.signal, emit: ctx.emit })
+      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, harness: ctx.policy.guard.harness, context, history: [...history], signal: ctx.signal, emit: ctx.emit, culprit: culpritFor(ctx, problem, iteration) })
       [Symbol.asyncIterator]();
     try {
       const ended = await drain(job, provider, candidates);
@@ -128,6 +130,11 @@ export async function repairProblem(
     return (await commitWinner(job, held)) ?? { attempts: job.attempts };
   }
   return { attempts: job.attempts };
+}
+
+function culpritFor(ctx: RepairContext, problem: Problem, iteration: number): (() => Promise<Culprit | undefined>) | undefined {
+  const find = ctx.culprit;
+  return find && (() => find(problem, iteration));
 }
 
 function record(job: Job, attempt: Attempt): void {

@@ -1,9 +1,10 @@
 // What a run has found and done so far, shared by its iterations: the tests found flaky, the
 // commits, every attempt per problem, the reports, and its first and last test runs.
-import type { Attempt, CommitRecord, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
+import type { Attempt, CommitRecord, CulpritSearch, Discovery, FlakyTest, IterationRecord, TestRun } from '../model.js';
 import type { PatchProvider } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { TestHistory } from '../verify/history.js';
+import { culpritSearch } from './culprit.js';
 import type { Approver, Emit, RepairContext } from './problem.js';
 import type { Session } from './session.js';
 
@@ -69,6 +70,8 @@ export interface Run {
   open?: IterationRecord;
   /** The number of the last iteration that started. */
   iterations: number;
+  /** Each problem's culprit search, by problem id: made once per run (src/loop/culprit.ts). */
+  culprits: Map<string, Promise<CulpritSearch>>;
   /** budget.maxWallMinutes is spent. */
   wallSpent(): boolean;
   /** The caller's signal aborted the run (`signal` also aborts at the wall-clock deadline). */
@@ -108,7 +111,7 @@ export function newRun(session: Session, options: RunOptions): Run {
   const maxWall = policy.budget.maxWallMinutes;
   const clock = wallClock(session.startedAt, maxWall, options.signal);
   const signal = clock.signal;
-  return {
+  const run: Run = {
     session, emit, signal, adapters: options.adapters, warmAnalysis: options.warmAnalysis, flaky,
     repair: {
       root, workDir, runId, policy, providers: options.providers, adapters: options.adapters, logDir, signal, flaky, emit, approver: options.approver, isolation: session.isolation,
@@ -120,9 +123,12 @@ export function newRun(session: Session, options: RunOptions): Run {
     records: [],
     // A resumed run has had the iterations before the one it continues with.
     iterations: resume ? resume.nextIteration - 1 : 0,
+    culprits: new Map(),
     wallSpent: () => maxWall !== undefined && Date.now() - Date.parse(session.startedAt) > maxWall * 60_000,
     interrupted: () => !!options.signal?.aborted,
     deadlinePassed: () => clock.passed() && !options.signal?.aborted,
     stopClock: clock.stop,
   };
+  run.repair.culprit = async (problem, iteration) => (await culpritSearch(run, problem, iteration))?.culprit;
+  return run;
 }

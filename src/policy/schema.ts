@@ -282,6 +282,15 @@ export const PolicySchema = z.strictObject({
     })
     .describe('Detection of flaky tests before repair.')
     .prefault({}),
+  culprit: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('For a problem the loop does not fix (or the revert provider asks about), find the commit that made its tests fail: the loop\'s earlier runs first, then a bisection over first-parent history running only those tests by name, each probe in a temporary worktree. The culprit is in the events, the iteration report and the summary.'),
+      maxRuns: z.number().int().min(0).default(12).describe('Test runs one culprit search may take (0: only what the loop\'s earlier runs tell). Searching back in growing steps, then halving, 12 reach a regression anywhere in the last 50 commits.'),
+      maxCommits: z.number().int().positive().default(50).describe('First-parent commits searched back from the head.'),
+      revert: z.boolean().default(true).describe('The revert provider: for a problem with a culprit, propose reverting its hunks in the files on the failing path, then the whole commit, verified like any candidate and committed as `revert(<scope>): …` with a `Reverts:` trailer. Never for a merge commit or one that touched protected or harness paths.'),
+    })
+    .describe('Finding the commit that broke a failing test, and reverting it.')
+    .prefault({}),
   categories: z
     .record(z.string().min(1), z.array(z.string().min(1)).min(1))
     .optional()

@@ -1,4 +1,4 @@
-import type { Attempt, Candidate, CodeContext, LlmSpend, LoopEvent, Problem } from '../model.js';
+import type { Attempt, Candidate, CodeContext, Culprit, LlmSpend, LoopEvent, Problem } from '../model.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -10,6 +10,8 @@ export interface ProposeContext {
   root: string;
   /** Globs that candidates must not touch; providers may skip work that could only edit them. */
   protect: string[];
+  /** Globs of the test harness (policy guard.harness), never edited whatever `protect` says; absent outside a loop. */
+  harness?: string[];
   /** The code around the problem's location, when it could be gathered. */
   context?: CodeContext;
   /** Earlier attempts on this problem, so a provider does not offer the same edit twice. */
@@ -17,6 +19,12 @@ export interface ProposeContext {
   signal?: AbortSignal;
   /** Adds an event to the run's stream; absent outside a loop. */
   emit?: (event: ProviderEvent) => void;
+  /**
+   * The commit that made the problem's tests fail (src/culprit), searched on the first call and
+   * remembered for the run; undefined when none was found. Absent outside a loop or with
+   * culprit.enabled off.
+   */
+  culprit?: () => Promise<Culprit | undefined>;
 }
 
 /** What a provider is told when the run starts. */

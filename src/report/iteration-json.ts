@@ -126,5 +126,12 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): I
       tests: failingTests(rec.after).map((t) => ({ id: t.id, suite: t.suite, file: t.file, fullName: t.fullName, ...failureOf(t.failure) })),
       loadFailures: loadFailures(rec.after).map((l) => ({ suite: l.suite, file: l.file, ...failureOf(l.failure) })),
     },
+    culprits: (rec.culprits ?? []).map((s) => ({
+      problemId: s.problemId,
+      culprit: s.culprit ? { ...s.culprit, diff: s.culprit.diff ?? null } : null,
+      reason: s.reason ?? null,
+      runs: s.runs,
+      probes: s.probes,
+    })),
   };
 }

@@ -128,6 +128,27 @@ export const IterationReportSchema = z
       tests: z.array(z.strictObject({ id: z.string(), suite: z.string(), file: z.string(), fullName: z.string(), ...FailureFields })),
       loadFailures: z.array(z.strictObject({ suite: z.string(), file: z.string(), ...FailureFields })),
     }),
+    culprits: z.array(
+      z.strictObject({
+        problemId: z.string(),
+        culprit: z
+          .strictObject({
+            sha: z.string(),
+            subject: z.string(),
+            author: z.string(),
+            date: z.string(),
+            lastGood: z.string(),
+            merge: z.boolean(),
+            files: z.array(z.string()),
+            onPath: z.array(z.string()),
+            diff: z.string().nullable(),
+          })
+          .nullable(),
+        reason: z.string().nullable(),
+        runs: z.number().int(),
+        probes: z.array(z.strictObject({ sha: z.string(), outcome: z.enum(['pass', 'fail', 'absent', 'unknown']), from: z.enum(['run', 'earlier-run', 'history']) })),
+      }),
+    ),
   })
   .describe('fixloop iteration report (iteration-N.json)');
 

@@ -7,6 +7,7 @@ import {
 import { attemptFor, missingDependencies, missingImpact, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
 import { describeMissing } from '../runners/missing.js';
 import { safeMarkdown } from '../safe-text.js';
+import { culpritRows, culpritsMarkdown } from './culprits.js';
 import { categorySection, goalSection } from './progress.js';
 import { openProblems, openProblemsMarkdown } from './open.js';
 import { cell, clip, code, codeList, duration, excerpt, fence, plural, shortSha, subject, table } from './markdown.js';
@@ -28,6 +29,7 @@ export function renderIterationMarkdown(rec: IterationRecord, opts: ReportOption
     ...(rec.deploy ? [`## Deployment status\n\n${deploySection(rec.deploy)}`] : []),
     `## Still failing\n\n${stillFailingSection(rec)}`,
     `## Open problems\n\n${openProblemsMarkdown(rec)}`,
+    ...(rec.culprits?.length ? [`## Culprits\n\n${culpritsMarkdown(culpritRows([rec]))}`] : []),
     `## Coverage by category\n\n${categorySection(rec)}`,
     `## Progress toward goal\n\n${goalSection(rec)}`,
     `## Technical challenges\n\n${challenges(rec.after, rec.flaky ?? [])}`,

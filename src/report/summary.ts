@@ -7,6 +7,7 @@ import { formatTotals, isGreen } from '../test-run.js';
 import { code, duration, fence, plural, shortSha, subject, table } from './markdown.js';
 import { safeMarkdown, stripControl } from '../safe-text.js';
 import { leftHtml, leftMarkdown } from './summary-open.js';
+import { culpritRows, culpritsHtml, culpritsMarkdown } from './culprits.js';
 
 /** An iteration a run's earlier process ended (the summary of a resumed run charts it from the journal). */
 export interface IterationTotals {
@@ -104,6 +105,8 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     out.push(`### ${i + 1}. ${subject(c.message)}`, '', `Iteration ${c.iteration} · commit ${code(shortSha(c.sha))} · provider ${code(c.provider)} · ${c.files.map(code).join(', ')}`, '');
     if (diff) out.push(fence(diff, 'diff'), '');
   });
+  const culprits = culpritRows(input.iterations);
+  if (culprits.length) out.push('## Culprits', '', culpritsMarkdown(culprits), '');
   out.push('## Budget spent', '', table(['Budget', 'Spent', 'Limit'], budgetRows(input)), '');
   out.push('## Stop reason', '', `${code(summary.stopReason)}: ${STOP_REASONS[summary.stopReason]}.${summary.error ? ` ${summary.error}` : ''}`, '');
   out.push('## Iteration reports', '', ...iterationNumbers(input).map((n) => `- [Iteration ${n}](iteration-${n}.md)`), '');
@@ -157,6 +160,7 @@ export function renderSummaryHtml(input: SummaryInput): string {
     return `<tr><td>${c.iteration}</td><td><a href="#fix-${i + 1}"><code>${esc(shortSha(c.sha))}</code></a></td><td>${esc(subject(c.message))}</td><td>${esc(c.provider)}</td><td>${c.files.map((f) => `<code>${esc(f)}</code>`).join(' ')}</td></tr>` +
       `<tr class="diff" id="fix-${i + 1}"><td colspan="5"><details><summary>diff of ${esc(shortSha(c.sha))}</summary><pre>${esc(diff ?? '(no diff recorded)')}</pre></details></td></tr>`;
   }).join('');
+  const culprits = culpritRows(input.iterations);
   const reports = iterationNumbers(input).map((n) => `<li><a href="iteration-${n}.md">Iteration ${n}</a></li>`).join('');
   const headlineText = headline(input).replace(/`([^`]*)`/g, '$1');
   return `<!doctype html>
@@ -171,7 +175,7 @@ ${progressChart(points)}
 ${leftHtml(input, esc)}
 <h2>Fixes</h2>
 ${summary.commits.length ? `<table><thead><tr><th>Iteration</th><th>Commit</th><th>Message</th><th>Provider</th><th>Files</th></tr></thead><tbody>${fixes}</tbody></table>` : '<p>No fix was committed.</p>'}
-<h2>Budget spent</h2>
+${culprits.length ? `<h2>Culprits</h2>\n${culpritsHtml(culprits)}\n` : ''}<h2>Budget spent</h2>
 <table><thead><tr><th>Budget</th><th>Spent</th><th>Limit</th></tr></thead><tbody>${budgetRows(input).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>
 <h2>Stop reason</h2>
 <p><code>${esc(summary.stopReason)}</code>: ${esc(STOP_REASONS[summary.stopReason])}.${summary.error ? ` ${esc(summary.error)}` : ''}</p>

@@ -115,7 +115,7 @@ export function commitMessage(input: CommitMessageInput): string {
     `Verification: ${formatTotals(input.before)} → ${formatTotals(input.after)}.`,
   ];
   if (input.intent.body) body.push('', input.intent.body.trim());
-  const trailers = [`Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${trailerValue(input.provider)}`];
+  const trailers = [...(input.intent.trailers ?? []), `Fixloop-Run: ${input.runId}`, `Fixloop-Iteration: ${input.iteration}`, `Fixloop-Provider: ${trailerValue(input.provider)}`];
   if (input.problemId) trailers.push(`Fixloop-Problem: ${trailerValue(input.problemId)}`);
   if (input.candidateId) trailers.push(`Fixloop-Candidate: ${trailerValue(input.candidateId)}`);
   // Root causes and subjects come from models and test output: no escape sequence reaches git log.

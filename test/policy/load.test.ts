@@ -32,6 +32,7 @@ describe('parsePolicy', () => {
       git: { branch: 'fixloop/{runId}' },
       verify: { sandbox: { mode: 'auto', network: false, scope: 'model' } },
       flaky: { reruns: 2, exitCode: 1 },
+      culprit: { enabled: true, maxRuns: 12, maxCommits: 50, revert: true },
       goal: {},
       env: { pass: [] },
       report: { dir: '.fixloop/runs/{runId}', commit: false },

@@ -201,7 +201,7 @@ describe('CodefixProvider', () => {
 });
 
 describe('defaultProviders', () => {
-  it('lists codefix, syntax, rules, then the Python ones: the cheapest and most reliable first', () => {
-    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules']);
+  it('lists codefix, syntax, rules, then the Python ones, then revert: the cheapest and most reliable first, undoing a commit last', () => {
+    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules', 'revert']);
   });
 });

@@ -101,7 +101,7 @@ describe('the Python providers', () => {
   });
 
   it('are in the default providers, after the TypeScript ones', () => {
-    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules']);
+    expect(defaultProviders().map((p) => p.name)).toEqual(['codefix', 'syntax', 'rules', 'python-syntax', 'python-rules', 'revert']);
   });
 });
 
