@@ -348,9 +348,9 @@ describe('pytest killed at the suite timeout', () => {
     dirs.push(root);
     for (const part of ['src', 'tests']) cpSync(path.join(FIXTURES, 'pytest', 'timeout', part), path.join(root, part), { recursive: true });
     const command = 'python3 -m pytest -p no:cacheprovider -v';
-    // Not 2s: pytest's start (plugins, collection) alone took 1.7s on a loaded machine, and a 2s
-    // limit sometimes killed it before it reached the test.
-    const run = await new PytestAdapter().run({ name: 'py', command, format: 'pytest', timeoutSec: 5 }, { cwd: root });
+    // Not 2s, nor 5s: pytest's start (plugins, collection, and the interpreter probes before it) took
+    // over 5s on a machine at load 20, and a short limit killed it before it reached the test.
+    const run = await new PytestAdapter().run({ name: 'py', command, format: 'pytest', timeoutSec: 8 }, { cwd: root });
     // Killed by the SIGTERM to its process group: no exit code, and test_is_quick's pass is lost with the report.
     expect([run.timedOut, run.exitCode, run.tests, run.loadFailures, run.totals]).toEqual([
       true,
@@ -361,7 +361,7 @@ describe('pytest killed at the suite timeout', () => {
     ]);
     expect(run.blocker?.reason).toBe('timeout');
     expect(run.blocker?.message.split('\n').slice(0, 2)).toEqual([
-      'Suite "py" (`python3 -m pytest -p no:cacheprovider -v`) timed out after 5s; its process tree was killed. Raise "timeoutSec" or look for a hanging test.',
+      'Suite "py" (`python3 -m pytest -p no:cacheprovider -v`) timed out after 8s; its process tree was killed. Raise "timeoutSec" or look for a hanging test.',
       'Last output:',
     ]);
     expect(run.blocker?.message.endsWith('\ntests/test_wait.py::test_waits_forever')).toBe(true);
