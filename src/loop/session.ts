@@ -12,6 +12,7 @@ import { redactDeep, secretRedactor } from '../secrets.js';
 import { loadPolicy, parsePolicy, type Policy, type PolicyInput } from '../policy/index.js';
 import { iterationReporter, summaryReporter, type Reporter } from '../report/reporter.js';
 import { addWorktree, branchCommits, cleanStaleState, holdsNothing as branchHoldsNothing, createBranch, describeDependencies, dirtyFiles, excludeLoopState, fastForwardCurrent, git, headSha, pushBranch, removeWorktree, repoRoot } from '../vcs/index.js';
+import { pytestPython } from '../runners/python-paths.js';
 import { LoopError } from './errors.js';
 import { journalFile, journalReporter } from './journal.js';
 import { acquireLock, type Lock } from './lock.js';
@@ -136,14 +137,14 @@ export async function beginSession(session: Session, commits: number): Promise<v
   const cleaned = await cleanStaleState(root, branch);
   if (resume) {
     if (!(await git(root).branchLocal()).all.includes(branch)) throw new LoopError(`Run ${runId} cannot be resumed: its branch ${branch} is gone.`, 2);
-    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
+    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true, python: pytestPython(session.policy.suites, root) }));
     session.ownsBranch = true;
     const recovered = resume.recovered?.length ? { recovered: resume.recovered } : {};
     emit({ type: 'run:resume', branch, maxIterations, iteration: resume.nextIteration, commits, cleaned, ...recovered });
   } else {
     await createBranch(root, branch, session.baseSha);
     session.ownsBranch = true;
-    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true }));
+    session.dependencies = describeDependencies(await addWorktree(root, workDir, branch, { branch: true, python: pytestPython(session.policy.suites, root) }));
     emit({ type: 'run:start', cwd: root, branch, baseSha: session.baseSha, maxIterations, policySource: session.policySource, uncommitted: session.dirty, cleaned });
   }
 }

@@ -49,8 +49,23 @@ const ESCAPE_HATCHES: [RegExp, string][] = [
   [/#\s*type:\s*ignore\b/, 'silences the type checker'],
   [/#\s*noqa\b/, 'silences the linter'],
   [/catch\s*(\(\s*\w*\s*\))?\s*\{\s*\}/, 'swallows errors in an empty catch'],
-  [/^\s*except(\s+\w+(\s+as\s+\w+)?)?\s*:\s*(pass)?\s*$/, 'swallows errors in a bare except'],
 ];
+
+/**
+ * Python excepts that swallow errors: a bare `except:`, or one whose whole body is `pass` (on its
+ * line or the next). The colon is optional so that restoring the colon a header lost (a syntax
+ * repair) neither adds nor removes one; a typed header alone (`except ValueError as exc:`) is none.
+ */
+function swallowingExcepts(lines: string[]): number {
+  let found = 0;
+  for (const [i, line] of lines.entries()) {
+    const header = /^\s*except\b([^:]*):?\s*(.*)$/.exec(line);
+    if (!header) continue;
+    const body = (header[2].trim() || lines[i + 1]?.trim()) ?? '';
+    if (header[1].trim() === '' || body === 'pass') found++;
+  }
+  return found;
+}
 
 const TEST_FILE = picomatch(['**/*.test.*', '**/*.spec.*', '**/test_*.py', '**/*_test.py', '**/*_test.go', '**/test/**', '**/tests/**', '**/__tests__/**'], { dot: true });
 
@@ -121,6 +136,7 @@ export function guardPatch(patch: Patch, options: GuardOptions | string[]): Guar
       for (const [pattern, what] of ESCAPE_HATCHES) {
         if (count(added, pattern) > count(removed, pattern)) return deny(`${file}: the change ${what}`);
       }
+      if (swallowingExcepts(added) > swallowingExcepts(removed)) return deny(`${file}: the change swallows errors in a bare except`);
     }
   }
   if (opts.maxPatchLines !== undefined && size > opts.maxPatchLines) {

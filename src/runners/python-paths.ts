@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { interpreterOf, type SuiteLike } from '../repair/python/interpreter.js';
 
 /** The checkout a linked worktree belongs to (its `.git` file names the common git dir), or undefined for a main checkout. */
 export function mainCheckoutOf(dir: string): string | undefined {
@@ -81,4 +82,10 @@ export async function worktreePythonPath(python: string, dir: string, env: NodeJ
   const dirs = (await checkoutImportDirs(python, checkout, env)).map((rel) => path.join(dir, rel)).filter((p) => existsSync(p));
   if (dirs.length === 0) return undefined;
   return [...dirs, ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(path.delimiter);
+}
+
+/** The interpreter of the first pytest suite (as run from `root`), or undefined when no suite runs pytest. */
+export function pytestPython(suites: readonly SuiteLike[], root: string): string | undefined {
+  const suite = suites.find((s) => s.format === 'pytest' || ((s.format === undefined || s.format === 'auto') && /\bpy\.?test\b/.test(s.command)));
+  return suite ? interpreterOf(suite.command, root, suite.cwd) ?? 'python3' : undefined;
 }

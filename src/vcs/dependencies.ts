@@ -133,8 +133,11 @@ async function checkoutSubmodules(root: string, dir: string, provided: ProvidedD
   }
 }
 
-/** Provides the worktree `dir` of `root` with the dependencies the checkout has outside git. */
-export async function provideDependencies(root: string, dir: string): Promise<ProvidedDependencies> {
+/**
+ * Provides the worktree `dir` of `root` with the dependencies the checkout has outside git.
+ * `python`: the interpreter of the run's pytest suites, asked what it imports from the checkout.
+ */
+export async function provideDependencies(root: string, dir: string, opts: { python?: string } = {}): Promise<ProvidedDependencies> {
   const provided: ProvidedDependencies = { nodeModules: [], virtualenvs: [], submodules: [], problems: [] };
   const { all, ignored } = await untrackedDirs(root);
   const linked: LinkedPackages = new Set();
@@ -158,17 +161,9 @@ export async function provideDependencies(root: string, dir: string): Promise<Pr
   const builds = copyBuildOutputs(root, dir, linked, ignored);
   if (builds.length) provided.builds = builds;
   await checkoutSubmodules(root, dir, provided);
-  const python = await pythonImports(root);
-  if (python.length) provided.pythonPath = python;
+  if (opts.python) {
+    const imported = await checkoutImportDirs(opts.python, realpathSync(root), commandEnvironment().env);
+    if (imported.length) provided.pythonPath = imported;
+  }
   return provided;
-}
-
-const PYTHON_PROJECT = ['pyproject.toml', 'setup.py', 'setup.cfg', 'pytest.ini', 'conftest.py'];
-
-/** What the project's Python (the active virtualenv's, the checkout's .venv, else python3) imports from the checkout. */
-async function pythonImports(root: string): Promise<string[]> {
-  if (!PYTHON_PROJECT.some((f) => existsSync(path.join(root, f)))) return [];
-  const env = commandEnvironment().env;
-  const venv = [env.VIRTUAL_ENV, path.join(root, '.venv'), path.join(root, 'venv')].find((v) => v && existsSync(path.join(v, 'bin', 'python')));
-  return checkoutImportDirs(venv ? path.join(venv, 'bin', 'python') : 'python3', realpathSync(root), env);
 }

@@ -63,11 +63,11 @@ export async function createBranch(root: string, branch: string, from: string): 
  * A worktree of `ref` whose dependencies resolve as in the checkout (see provideDependencies):
  * returns how they were provided, for the reports.
  */
-export async function addWorktree(root: string, dir: string, ref: string, opts: { branch?: boolean } = {}): Promise<ProvidedDependencies> {
+export async function addWorktree(root: string, dir: string, ref: string, opts: { branch?: boolean; python?: string } = {}): Promise<ProvidedDependencies> {
   mkdirSync(path.dirname(dir), { recursive: true });
   const args = opts.branch ? ['worktree', 'add', dir, ref] : ['worktree', 'add', '--detach', dir, ref];
   await git(root).raw(args);
-  return provideDependencies(root, dir);
+  return provideDependencies(root, dir, { python: opts.python });
 }
 
 export async function removeWorktree(root: string, dir: string): Promise<void> {

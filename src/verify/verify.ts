@@ -5,6 +5,7 @@ import type { Candidate, Isolation, Problem, TestCase, TestRun, Verdict } from '
 import { applyPatch, patchFiles } from '../patch/index.js';
 import type { SuiteConfig } from '../policy/index.js';
 import { runSuites } from '../runners/index.js';
+import { pytestPython } from '../runners/python-paths.js';
 import { withSandbox, type SandboxSpec } from '../sandbox/bwrap.js';
 import { stillFailing, sumTotals } from '../test-run.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
@@ -83,7 +84,7 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
  */
 export async function verifyCandidate(input: VerifyInput): Promise<Verdict> {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fixloop-verify-')), 'tree');
-  const dependencies = describeDependencies(await addWorktree(input.repoRoot, dir, input.ref));
+  const dependencies = describeDependencies(await addWorktree(input.repoRoot, dir, input.ref, { python: pytestPython(input.suites, input.repoRoot) }));
   const isolation = input.isolation ?? { kind: 'none', why: 'no sandbox was asked for' };
   try {
     applyPatch(dir, input.candidate.patch);

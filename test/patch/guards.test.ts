@@ -56,6 +56,18 @@ describe('guardPatch: escape hatches', () => {
     expect(guardPatch(edit('app/x.py', 'import os\n', 'import os  # noqa\n'), []).reason).toBe('app/x.py: the change silences the linter');
     expect(guardPatch(edit('app/x.py', 'y = f()\n', 'y = f()  # type: ignore\n'), []).reason).toBe('app/x.py: the change silences the type checker');
     expect(guardPatch(edit('app/x.py', 'try:\n    f()\nfinally:\n    g()\n', 'try:\n    f()\nexcept:\n    pass\n'), []).reason).toBe('app/x.py: the change swallows errors in a bare except');
+    expect(guardPatch(edit('app/x.py', 'try:\n    f()\nfinally:\n    g()\n', 'try:\n    f()\nexcept:\n    log()\n'), []).reason).toBe('app/x.py: the change swallows errors in a bare except');
+    for (const swallow of ['except ValueError: pass', 'except ValueError:\n    pass']) {
+      expect(guardPatch(edit('app/x.py', 'try:\n    f()\nfinally:\n    g()\n', `try:\n    f()\n${swallow}\n`), []).reason).toBe('app/x.py: the change swallows errors in a bare except');
+    }
+  });
+
+  it("allows a typed except that handles the error, and a syntax repair that restores an except header's colon (packaging's tags.py)", () => {
+    const handled = 'try:\n    parts = split(tag)\nexcept ValueError as exc:\n    raise InvalidTag(tag) from exc\n';
+    expect(guardPatch(edit('app/tags.py', 'parts = split(tag)\n', handled), [])).toEqual({ allowed: true });
+    expect(guardPatch(edit('app/tags.py', handled.replace('exc:', 'exc'), handled), [])).toEqual({ allowed: true });
+    const bare = 'try:\n    f()\nexcept:\n    pass\n';
+    expect(guardPatch(edit('app/x.py', bare.replace('except:', 'except'), bare), [])).toEqual({ allowed: true });
   });
 
   it('allows an escape hatch that was already there, and all of them when the policy allows it', () => {

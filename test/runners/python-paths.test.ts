@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PytestAdapter } from '../../src/runners/index.js';
 import { addWorktree, describeDependencies, removeWorktree } from '../../src/vcs/index.js';
-import { checkoutImportDirs, mainCheckoutOf, worktreePythonPath } from '../../src/runners/python-paths.js';
+import { checkoutImportDirs, mainCheckoutOf, pytestPython, worktreePythonPath } from '../../src/runners/python-paths.js';
 
 let base: string;
 let root: string;
@@ -75,18 +75,23 @@ describe('PytestAdapter in a worktree of a checkout the virtualenv imports from'
 });
 
 describe("a worktree's dependencies", () => {
-  it('say that the virtualenv imports src from the checkout and pytest suites get the worktree\'s copy', async () => {
-    const saved = process.env.VIRTUAL_ENV;
-    process.env.VIRTUAL_ENV = path.dirname(path.dirname(python));
-    const wt = path.join(base, 'verify');
+  it("say that the pytest suites' Python imports src from the checkout and gets the worktree's copy; nothing without a pytest suite", async () => {
+    const [wt, other] = [path.join(base, 'verify'), path.join(base, 'verify-js')];
     try {
-      expect(describeDependencies(await addWorktree(root, wt, 'HEAD'))).toBe(
+      expect(describeDependencies(await addWorktree(root, wt, 'HEAD', { python }))).toBe(
         "Python imports src from the checkout: pytest suites import the worktree's copy (PYTHONPATH)",
       );
+      expect(describeDependencies(await addWorktree(root, other, 'HEAD'))).toBe('none needed (no node_modules, virtualenv or submodule outside git)');
     } finally {
-      if (saved === undefined) delete process.env.VIRTUAL_ENV;
-      else process.env.VIRTUAL_ENV = saved;
       await removeWorktree(root, wt);
+      await removeWorktree(root, other);
     }
   }, 30_000);
+
+  it('ask the interpreter of the first pytest suite, none when no suite runs pytest', () => {
+    expect(pytestPython([{ command: 'npx vitest run', format: 'vitest' }, { command: '.venv/bin/pytest -q', format: 'pytest', cwd: 'api' }], '/r')).toBe('/r/api/.venv/bin/python');
+    expect(pytestPython([{ command: 'python3.12 -m pytest' }], '/r')).toBe('python3.12');
+    expect(pytestPython([{ command: 'uv run pytest', format: 'auto' }], '/r')).toBe('python3');
+    expect(pytestPython([{ command: 'npx vitest run', format: 'auto' }, { command: 'make test', format: 'exit-code' }], '/r')).toBeUndefined();
+  });
 });
