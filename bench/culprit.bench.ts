@@ -91,8 +91,9 @@ interface PastCommit {
  */
 function pastCommits(dir: string, base: string, entry: Entry): PastCommit[] {
   const out: PastCommit[] = [];
-  for (const line of git(dir, ['log', '--no-merges', '--format=%H%x09%s', '-n', '600', base]).split('\n')) {
-    const [sha, subject] = line.split('\t');
+  for (const line of git(dir, ['log', '--no-merges', '--format=%H%x09%P%x09%s', '-n', '600', base]).split('\n')) {
+    const [sha, parents, subject] = line.split('\t');
+    if (!parents) continue; // the root commit: nothing to undo it to
     const files = git(dir, ['diff-tree', '-r', '--no-commit-id', '--name-only', '--no-renames', `${sha}^`, sha]).split('\n').filter(Boolean);
     const sources = files.filter((f) => !TEST_FILE.test(f) && entry.sources.some((s) => f === s || f.startsWith(`${s}/`)));
     if (sources.length && files.some((f) => TEST_FILE.test(f))) out.push({ sha, subject, sources, kind: /\bfix/i.test(subject) ? 'fix' : 'change' });
