@@ -251,6 +251,8 @@ describe('parseVitestReport paths and validation', () => {
           stack: 'Error: connect ECONNREFUSED 127.0.0.1:5432\n ❯ test/hook.test.ts:5:11',
           location: { file: 'test/hook.test.ts', line: 5, column: 11 },
         },
+        // Its tests were collected and went unrun: a hook before them threw, the file loaded.
+        hook: 'beforeAll',
       },
     ]);
   });
