@@ -173,7 +173,9 @@ export async function faultRuns(entry: Entry, base: string, baseline: LoopRun | 
   const python = entry.runner === 'pytest';
   for (const kind of shuffled(python ? PY_FAULT_KINDS : [...FAULT_KINDS], random)) {
     if (results.length >= count) break;
-    // The sites come from the clean files: the previous kind's loop left its fault checked out.
+    // Sites are read from the clean base: the previous kind's fault is still committed in the
+    // checkout, and a site read from it would carry that fault into this one (mime-types' brace
+    // fault came with the misspelling before it, and no single fix could make it load).
     await resetCheckout(entry, base);
     const sites = files.flatMap((f) => (python ? pySitesOf : sitesOf)(kind, f, readFileSync(path.join(dir, f), 'utf8')));
     for (const site of shuffled(sites, random).slice(0, tries)) {
