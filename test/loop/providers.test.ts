@@ -49,7 +49,7 @@ describe('the provider lifecycle', () => {
     expect(notice).toMatchObject({ type: 'llm:notice', kind: 'paused', message: 'a word from the provider', runId: summary.runId });
 
     const journal = readFileSync(path.join(repo, '.fixloop', 'runs', summary.runId, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LoopEvent);
-    expect(journal).toEqual(events);
+    expect(journal).toEqual(JSON.parse(JSON.stringify(events.filter((e) => e.type !== 'suite:progress'))));
     expect(fromJournal(journal, summary.runId).providerEvents).toEqual([notice]);
   }, 240_000);
 });
