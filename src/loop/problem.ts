@@ -1,5 +1,7 @@
 // One problem's repair: ask providers in turn, screen each candidate (guards, commit intent),
 // verify up to `verify.concurrency` of them at once in their own worktrees, commit the best.
+// Over 300 lines: screening, parallel verification, the history hold-back and the choice of the
+// best candidate share the job's state; split apart they would pass it through every call.
 import { availableParallelism } from 'node:os';
 import type { Attempt, Candidate, CodeContext, CommitRecord, Culprit, Decision, Isolation, LoopEvent, Problem, TestRun, Verdict } from '../model.js';
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';

@@ -101,27 +101,7 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): I
     flaky: rec.flaky ?? [],
     deploy: rec.deploy ?? null,
     ...progressJson(rec),
-    blockers: [
-      ...blockedSuites(rec.after).map((s) => ({
-        suite: s.suite,
-        command: s.command,
-        exitCode: s.exitCode,
-        timedOut: s.timedOut,
-        reason: s.blocker.reason,
-        message: s.blocker.message,
-        outputTail: s.blocker.outputTail,
-      })),
-      // A dependency that is not installed blocks the files and tests it fails, not the whole suite.
-      ...missingDependencies(rec.after).map(({ suite: s, missing: m }) => ({
-        suite: s.suite,
-        command: s.command,
-        exitCode: s.exitCode,
-        timedOut: s.timedOut,
-        reason: 'environment' as const,
-        message: `${describeMissing(m)} is not installed (${m.message}); it blocks ${missingImpact(m)}. To unblock: ${m.install}.`,
-        outputTail: '',
-      })),
-    ],
+    blockers: blockersJson(rec),
     stillFailing: {
       tests: failingTests(rec.after).map((t) => ({ id: t.id, suite: t.suite, file: t.file, fullName: t.fullName, ...failureOf(t.failure) })),
       loadFailures: loadFailures(rec.after).map((l) => ({ suite: l.suite, file: l.file, ...failureOf(l.failure) })),
@@ -134,4 +114,29 @@ export function iterationJson(rec: IterationRecord, opts: ReportOptions = {}): I
       probes: s.probes,
     })),
   };
+}
+
+/** Suites that could not run, and dependencies that are not installed. */
+function blockersJson(rec: IterationRecord): IterationReport['blockers'] {
+  return [
+    ...blockedSuites(rec.after).map((s) => ({
+      suite: s.suite,
+      command: s.command,
+      exitCode: s.exitCode,
+      timedOut: s.timedOut,
+      reason: s.blocker.reason,
+      message: s.blocker.message,
+      outputTail: s.blocker.outputTail,
+    })),
+    // A dependency that is not installed blocks the files and tests it fails, not the whole suite.
+    ...missingDependencies(rec.after).map(({ suite: s, missing: m }) => ({
+      suite: s.suite,
+      command: s.command,
+      exitCode: s.exitCode,
+      timedOut: s.timedOut,
+      reason: 'environment' as const,
+      message: `${describeMissing(m)} is not installed (${m.message}); it blocks ${missingImpact(m)}. To unblock: ${m.install}.`,
+      outputTail: '',
+    })),
+  ];
 }
