@@ -187,6 +187,9 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
       const tier = tierOf(fix);
       if (tier === undefined) continue;
       if (fix.fixName === 'addMissingAwait' && brokenUses(span.start) > 1) continue;
+      // `opus = …` with `opts` in scope is a misspelled assignment: declaring `const opus` there
+      // drops what the assignment was for, and its verification comes out partial at best.
+      if (fix.fixName === 'addMissingConst' && nearMissInScope(sf, span.start, spanText)) continue;
       const named = enclosing?.name ? { name: enclosing.name, callable: enclosing.callable } : undefined;
       const isMentioned = /^[\w$]+$/.test(spanText) && new RegExp(`(^|[^\\w$])${escape(spanText)}($|[^\\w$])`).test(mentioned);
       const single: FoundFix = { fix, code: span.code, message: span.message, file: target.file, line, column, spanText, enclosing: named };
@@ -316,4 +319,25 @@ function compareKeys(a: number[], b: number[]): number {
 
 function escape(text: string): string {
   return text.replace(/[$]/g, '\\$');
+}
+
+/** A variable in scope at `pos` whose name is one or two edits from `name` (length 3 or more). */
+function nearMissInScope(sf: SourceFile, pos: number, name: string): boolean {
+  if (name.length < 3) return false;
+  const node = sf.getDescendantAtPos(pos);
+  if (!node) return false;
+  const checker = sf.getProject().getTypeChecker().compilerObject;
+  const symbols = checker.getSymbolsInScope(node.compilerNode, ts.SymbolFlags.Variable);
+  return symbols.some((s) => s.name !== name && s.name.length >= 3 && editDistance(s.name, name) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
 }

@@ -92,6 +92,13 @@ describe('CodefixProvider', () => {
     expect(candidates[0].patch.changes[0].after).toBe(read(root, 'src/config.ts').replace('fromEnv : defaultPrt', 'fromEnv : defaultPort'));
   });
 
+  it('does not declare a misspelled assignment target (`opus = …` with `opts` in scope) as a new variable', async () => {
+    const root = copyFixture('misspelled-assignment');
+    const candidates = await propose(root, problemAt({ file: 'src/protocol.ts', line: 8 }, 'ReferenceError: opus is not defined'));
+    expect(candidates.map((c) => c.title)).not.toContain("Add 'const' to unresolved variable");
+    expect(candidates.every((c) => !(c.patch.changes[0].after ?? '').includes('const opus'))).toBe(true);
+  });
+
   it('offers to await a Promise used as a number, at its initializer first', async () => {
     const root = copyFixture('async');
     const before = read(root, 'src/count.ts');
