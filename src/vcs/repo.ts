@@ -63,20 +63,41 @@ export async function createBranch(root: string, branch: string, from: string): 
  * A worktree of `ref` whose dependencies resolve as in the checkout (see provideDependencies):
  * returns how they were provided, for the reports.
  */
+/**
+ * git's worktree bookkeeping (.git/worktrees/<name>) is not safe against itself: a second
+ * `worktree add` while the first is writing its entry reads it half-made ("failed to read
+ * .git/worktrees/tree1/commondir"). Verifications add worktrees in parallel, so the repository's
+ * worktree commands go one at a time.
+ */
+const worktreeQueues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(root: string, task: () => Promise<T>): Promise<T> {
+  const key = path.resolve(root);
+  const run = (worktreeQueues.get(key) ?? Promise.resolve()).then(task, task);
+  const settled = run.catch(() => undefined);
+  worktreeQueues.set(key, settled);
+  void settled.then(() => {
+    if (worktreeQueues.get(key) === settled) worktreeQueues.delete(key);
+  });
+  return run;
+}
+
 export async function addWorktree(root: string, dir: string, ref: string, opts: { branch?: boolean; python?: string } = {}): Promise<ProvidedDependencies> {
   mkdirSync(path.dirname(dir), { recursive: true });
   const args = opts.branch ? ['worktree', 'add', dir, ref] : ['worktree', 'add', '--detach', dir, ref];
-  await git(root).raw(args);
+  await oneAtATime(root, () => git(root).raw(args));
   return provideDependencies(root, dir, { python: opts.python });
 }
 
 export async function removeWorktree(root: string, dir: string): Promise<void> {
-  try {
-    await git(root).raw(['worktree', 'remove', '--force', dir]);
-  } catch {
-    // Already gone (or never fully created): prune whatever git still records.
-  }
-  await git(root).raw(['worktree', 'prune']);
+  await oneAtATime(root, async () => {
+    try {
+      await git(root).raw(['worktree', 'remove', '--force', dir]);
+    } catch {
+      // Already gone (or never fully created): prune whatever git still records.
+    }
+    await git(root).raw(['worktree', 'prune']);
+  });
 }
 
 /** Stages exactly the given files (never `add -A`: linked node_modules would be swept in) and commits. */

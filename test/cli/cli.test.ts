@@ -41,7 +41,8 @@ describe('fixloop run', () => {
     // Live progress is in the stream, read from vitest's output as files end, and not in the journal.
     const progress = events.filter((e) => e.type === 'suite:progress');
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.every((e) => e.suite === 'all' && e.files >= 1 && e.tests >= 1)).toBe(true);
+    // A file that fails to load ends as "(0 test)": the first event may count no test yet.
+    expect(progress.every((e) => e.suite === 'all' && e.files >= 1 && e.tests >= 0)).toBe(true);
     const journal = readFileSync(path.join(repo, '.fixloop/runs', end.runId, 'journal.jsonl'), 'utf8');
     expect(journal).not.toContain('suite:progress');
     expect(journal.trim().split('\n')).toHaveLength(events.length - progress.length);
