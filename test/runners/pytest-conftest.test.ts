@@ -56,6 +56,11 @@ describe("pytest's output when a conftest fails to load", () => {
     expect(brief({ tests: [], loadFailures: read('versions/pytest-7.2.1/conftest-name') })).toEqual(brief({ tests: [], loadFailures: read('conftest-name') }));
   });
 
+  it('pytest 8.3.5 reads the same', () => {
+    expect(brief({ tests: [], loadFailures: read('versions/pytest-8.3.5/conftest') })).toEqual(brief({ tests: [], loadFailures: read('conftest') }));
+    expect(brief({ tests: [], loadFailures: read('versions/pytest-8.3.5/conftest-name') })).toEqual(brief({ tests: [], loadFailures: read('conftest-name') }));
+  });
+
   it('is nothing for output without the marker, or a conftest outside the repository', () => {
     expect(conftestLoadFailures('ERROR: usage: pytest [options]\n', CTX, 'unit')).toEqual([]);
     const outside = readCapture('pytest', 'conftest', 'output.txt', '/elsewhere');

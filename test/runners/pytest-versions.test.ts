@@ -1,6 +1,6 @@
-// pytest 7.2.1 (Debian bookworm's python3-pytest) beside the machine's 9.0.3: the command that
+// pytest 7.2.1 (Debian bookworm's python3-pytest) and 8.3.5 (Debian trixie's) beside the machine's 9.0.3: the command that
 // learns the version, the flags by version, and pytest 7's real JUnit report
-// (fixtures/pytest/versions/pytest-7.2.1, captured by capture-versions.sh) read as pytest 9's.
+// (fixtures/pytest/versions/pytest-7.2.1 and -8.3.5, captured by capture-versions.sh) read as pytest 9's.
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,19 @@ describe('pytest 7.2.1 reports', () => {
   it('failing tests and collection errors read as pytest 9.0.3 reads them', () => {
     expect(brief(parse('versions/pytest-7.2.1/failing'))).toEqual(brief(parse('failing')));
     expect(brief(parse('versions/pytest-7.2.1/load'))).toEqual(brief(parse('load')));
+  });
+});
+
+describe('pytest 8.3.5 reports', () => {
+  it('failing tests and collection errors read as pytest 9.0.3 reads them', () => {
+    expect(brief(parse('versions/pytest-8.3.5/failing'))).toEqual(brief(parse('failing')));
+    expect(brief(parse('versions/pytest-8.3.5/load'))).toEqual(brief(parse('load')));
+  });
+
+  it('asks for xunit1 as for 7 and 9', () => {
+    expect(pytestCommand('python3 -m pytest', '/t/j.xml', undefined, '/nowhere', {}, v('8.3.5'))).toBe(
+      'python3 -m pytest --junitxml=/t/j.xml -o junit_family=xunit1 --continue-on-collection-errors',
+    );
   });
 });
 
