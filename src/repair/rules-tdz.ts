@@ -7,23 +7,34 @@ export interface Move {
   after: string;
   /** The statement the declaration now precedes, its first line, e.g. "export const TAX = rate(RATE);". */
   before: string;
+  /** The first statement that reads the declaration, its first line (often `before` itself). */
+  use: string;
   /** Where the declaration lives: "module" or a function's name. */
   scope: string;
   fromLine: number;
   toLine: number;
 }
 
+export interface MoveOptions {
+  /** Narrows which declarations may move at all. */
+  accept?: (statement: Statement) => boolean;
+  /** Which statement of list[0..firstUse] the declaration goes above; its first use by default. */
+  destination?: (list: Statement[], firstUse: number, declaration: Statement) => number;
+}
+
 /**
  * Moves name's declaration above the first statement of its list that uses it, where the
  * runtime's stack lines (in this file) say so too; undefined when no safe move exists.
  */
-export function moveAboveFirstUse(sf: SourceFile, name: string, stackLines: number[]): Move | undefined {
+export function moveAboveFirstUse(sf: SourceFile, name: string, stackLines: number[], options: MoveOptions = {}): Move | undefined {
   for (const statement of declaringStatements(sf, name)) {
+    if (options.accept && !options.accept(statement)) continue;
     const list = statementsAround(statement);
     if (!list) continue;
     const index = list.indexOf(statement);
-    const target = firstUse(list.slice(0, index), name, stackLines);
-    if (target === undefined) continue;
+    const use = firstUse(list.slice(0, index), name, stackLines);
+    if (use === undefined) continue;
+    const target = Math.min(use, options.destination?.(list, use, statement) ?? use);
     if (!safeToMove(statement, list.slice(target, index))) continue;
     const moved = movedText(sf, statement, list[target]);
     if (!moved) continue;
@@ -32,6 +43,7 @@ export function moveAboveFirstUse(sf: SourceFile, name: string, stackLines: numb
     return {
       after: moved,
       before: list[target].getText().split('\n')[0],
+      use: list[use].getText().split('\n')[0],
       scope,
       fromLine: statement.getStartLineNumber(),
       toLine: list[target].getStartLineNumber(),
@@ -73,7 +85,7 @@ function firstUse(earlier: Statement[], name: string, stackLines: number[]): num
   return undefined;
 }
 
-function usesDirectly(node: Node, name: string): boolean {
+export function usesDirectly(node: Node, name: string): boolean {
   return node.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === name && !isDeferred(id, node) && !isPropertyName(id));
 }
 

@@ -1,6 +1,7 @@
 // Rewrites for runtime errors the compiler does not flag, read from the failure's message and
-// stack: a declaration used before it runs, a name nobody imports or exports, an `await` in a
-// function that is not async, and type errors in the code a failing test calls.
+// stack: a declaration used before it runs (a `const` in its dead zone, a hoisted `var` still
+// undefined), a name nobody imports or exports, an `await` in a function that is not async, and
+// type errors in the code a failing test calls.
 import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import { projectFor, type AnalysisProject } from '../analysis/project.js';
 import type { Candidate, FileChange, Problem } from '../model.js';
@@ -8,6 +9,7 @@ import { candidateIdOf, contentKey, fixCandidate, locatedFiles, protectedBy, tri
 import { quickFixCandidates } from './codefix.js';
 import { importClosure, importedErrors, unawaitedInitializers } from './rules-checked.js';
 import { importFixes, missingNames, spellingFixes } from './rules-import.js';
+import { hoistVarAboveUse, undefinedReads } from './rules-hoist.js';
 import { moveAboveFirstUse } from './rules-tdz.js';
 import type { PatchProvider, ProposeContext } from './types.js';
 
@@ -81,6 +83,20 @@ function* fixesFor(analysis: AnalysisProject, problem: Problem, files: string[],
         title: `Move the declaration of ${name} above line ${move.toLine} of ${file}`,
         subject: `declare ${name} before its first use${move.scope === 'module' ? '' : ` in ${move.scope}`}`,
         rootCause: `\`${name}\` (${file}:${move.fromLine}) is declared below \`${move.before.trim()}\`, which runs first`,
+      };
+    }
+  }
+  for (const property of undefinedReads(text)) {
+    for (const file of files.filter((f) => !isProtected(f))) {
+      const sf = analysis.sourceFile(file);
+      const hoist = sf && hoistVarAboveUse(sf, property, stackLines(text, file));
+      if (!sf || !hoist) continue;
+      yield {
+        rule: 'var read before its declaration',
+        changes: [{ path: file, before: sf.getFullText(), after: hoist.after }],
+        title: `Move the declaration of ${hoist.name} above line ${hoist.toLine} of ${file}`,
+        subject: `declare ${hoist.name} before its first use${hoist.scope === 'module' ? '' : ` in ${hoist.scope}`}`,
+        rootCause: `\`${hoist.name}\` (${file}:${hoist.fromLine}) is a \`var\` declared below \`${hoist.use.trim()}\`, which reads its \`${hoist.property}\` while it is still undefined`,
       };
     }
   }

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RulesProvider } from '../../src/repair/index.js';
+import { undefinedReads } from '../../src/repair/rules-hoist.js';
 import { isNear, missingNames } from '../../src/repair/rules-import.js';
 import { copyCase, problemAt, proposeAll, read, removeCases } from './fixture.js';
 
@@ -43,6 +47,64 @@ export function url(): string {
   it('does not move a declaration whose initializer uses what it would jump over', async () => {
     const { candidates } = await afterFix('tdz-unsafe', 'src/cycle.ts', 1, "ReferenceError: Cannot access 'B' before initialization");
     expect(candidates).toEqual([]);
+  });
+});
+
+describe('RulesProvider: a var read before its declaration', () => {
+  // What node prints when a module reads a hoisted `var` that is still undefined.
+  async function hoisted(group: string, file: string, line: number, property: string) {
+    const message = `TypeError: Cannot read properties of undefined (reading '${property}')`;
+    const root = copyCase('rules', group);
+    const stack = `${message}\n    at Object.<anonymous> (${path.join(root, file)}:${line}:23)\n    at Module._compile (node:internal/modules/cjs/loader:1521:14)`;
+    const problem = problemAt({ file, line }, message, { kind: 'type', failures: [{ message, stack, location: { file, line } }] });
+    const candidates = await proposeAll(new RulesProvider(), root, problem);
+    return { root, candidates };
+  }
+  const nodeTest = (root: string) => spawnSync(process.execPath, ['--test', 'test/'], { cwd: root, encoding: 'utf8' });
+
+  it("moves a `var … = require(…)`, with its comment, up to the module's first require: node's tests fail before and pass after", async () => {
+    const { root, candidates } = await hoisted('hoist', 'lib/index.js', 11, 'json');
+    expect(nodeTest(root).status).toBe(1);
+    expect(candidates.map((c) => c.patch.changes.map((ch) => ch.path))).toEqual([['lib/index.js']]);
+    // What the module looked like before the fault moved the declaration (the bench's shape on express).
+    const clean = `'use strict';
+
+/**
+ * Module dependencies.
+ */
+
+var format = require('./format');
+var EventEmitter = require('node:events').EventEmitter;
+
+exports.Emitter = EventEmitter;
+
+/**
+ * Expose the formatters.
+ */
+
+exports.json = format.json;
+exports.text = format.text;
+`;
+    expect(candidates[0].patch.changes[0].after).toBe(clean);
+    expect(candidates[0].title).toBe('Move the declaration of format above line 3 of lib/index.js');
+    expect(candidates[0].commit).toEqual({ type: 'fix', subject: 'declare format before its first use' });
+    expect(candidates[0].rootCause).toBe('`format` (lib/index.js:16) is a `var` declared below `exports.json = format.json;`, which reads its `json` while it is still undefined');
+    fs.writeFileSync(path.join(root, 'lib/index.js'), clean);
+    expect(nodeTest(root).status).toBe(0);
+  });
+
+  it('does not move a `var` whose initializer is a call other than require (its moment may matter)', async () => {
+    const { candidates } = await hoisted('hoist-unsafe', 'lib/index.js', 5, 'json');
+    expect(candidates).toEqual([]);
+  });
+
+  it('does not move a `var` the module assigns again', async () => {
+    const { candidates } = await hoisted('hoist-unsafe', 'lib/reassigned.js', 3, 'level');
+    expect(candidates).toEqual([]);
+  });
+
+  it('reads the property from both forms of the message', () => {
+    expect(undefinedReads("TypeError: Cannot read properties of undefined (reading 'json')\nTypeError: Cannot read property 'raw' of undefined")).toEqual(['json', 'raw']);
   });
 });
 

@@ -91,6 +91,8 @@ describe('syntax fixes', () => {
 
   it.each([
     ['a missing colon', 'def f(a)\n    return a\n', 'def f(a):\n    return a\n', 'add the missing colon in f()'],
+    // packaging's parse_tag(): the colon gone from an `except … as …` clause ends in a name, as a statement could.
+    ['a missing colon after except … as', 'def f(t):\n    try:\n        a, b = t\n    except ValueError as exc\n        raise KeyError(t) from exc\n    return a\n', 'def f(t):\n    try:\n        a, b = t\n    except ValueError as exc:\n        raise KeyError(t) from exc\n    return a\n', 'add the missing colon in f()'],
     ['an unclosed bracket', 'def f(a):\n    return max(a, 2\n\nY = 1\n', 'def f(a):\n    return max(a, 2)\n\nY = 1\n', 'close the unclosed parenthesis in f()'],
     ['a stray indent', 'def f(a):\n    b = a\n        return b\n', 'def f(a):\n    b = a\n    return b\n', 'fix the indentation in f()'],
     ['a missing comma', 'ITEMS = [1, 2 3]\n', 'ITEMS = [1, 2, 3]\n', 'add the missing comma'],
