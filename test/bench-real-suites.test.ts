@@ -76,8 +76,8 @@ describe('checkSuites', () => {
       { name: 'typescript', command: 'npm run test:typescript', format: 'mocha' },
     ];
     const runs = [
-      { suite: suites[0], plain: run(0, '  362 passing (2s)\n', 20_000, 'mocha') },
-      { suite: suites[1], plain: run(0, '  20 passing (31ms)\n', 9_500, 'mocha') },
+      { suite: suites[0], plain: run(0, '  362 passing (951ms)\n', 19_800, 'mocha') },
+      { suite: suites[1], plain: run(0, '  20 passing (27ms)\n', 18_400, 'mocha') },
     ];
     const checks = checkSuites('mocha', runs, [
       { suite: 'test', totals: t(362, 362, 0, 0) },
@@ -88,7 +88,7 @@ describe('checkSuites', () => {
       ['typescript', true],
     ]);
     expect(allEqual(checks)).toBe(true);
-    expect(plainSuitesMs(checks)).toBe(29_500);
+    expect(plainSuitesMs(checks)).toBe(38_200);
   });
 
   it('is not all equal when one suite differs or was not compared, and undefined without suites', () => {
