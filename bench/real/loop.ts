@@ -1,6 +1,7 @@
 // One corpus entry measured: the plain run of its own test command, `fixloop init`, a clean
 // `fixloop run --no-llm --json`, and fixloop runs on seeded faults in its sources.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULT_KINDS, sitesOf, type FaultKind } from '../faults.js';
@@ -45,6 +46,8 @@ export interface LoopRun {
   branch?: string;
   /** The end of stderr when the run did not reach run:end or ended in error. */
   tail?: string;
+  /** The 1-minute load when the run started. */
+  load1?: number;
 }
 
 export interface FaultResult {
@@ -71,7 +74,7 @@ export interface FaultsMeasured {
 
 export interface EntryResult {
   /** The project's own test command, run once (also the warm-up before the per-suite runs). */
-  plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string };
+  plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string; load1?: number };
   init?: { exitCode: number | null; wrote: boolean; policy?: unknown; message: string };
   /** runnerSuites: records before per-suite checks compared the suites the runner counts with `entry.test`'s summary. */
   clean?: LoopRun & { totalsEqual?: boolean; runnerSuites?: { totals: Totals; exitCodeSuites: string[] } };
@@ -88,9 +91,10 @@ function tail(text: string, lines = 15): string {
 }
 
 export async function plainRun(entry: Entry): Promise<NonNullable<EntryResult['plain']>> {
+  const load1 = loadavg()[0];
   const r = await exec(entry.test, { cwd: checkoutOf(entry), env: envOf(entry), timeoutMs: PLAIN_TIMEOUT });
   const totals = readSummary(entry.runner, r.out);
-  return { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: r.code === 0 && totals ? undefined : tail(r.out, 25) };
+  return { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: r.code === 0 && totals ? undefined : tail(r.out, 25), load1 };
 }
 
 export async function fixloopInit(entry: Entry): Promise<NonNullable<EntryResult['init']>> {
@@ -131,8 +135,9 @@ function parseLoop(r: Exec): LoopRun {
 }
 
 export async function fixloopRun(entry: Entry): Promise<LoopRun> {
+  const load1 = loadavg()[0];
   const r = await exec(`${FIXLOOP} run --no-llm --json`, { cwd: checkoutOf(entry), env: envOf(entry), timeoutMs: LOOP_TIMEOUT });
-  return parseLoop(r);
+  return { ...parseLoop(r), load1 };
 }
 
 async function sourceFiles(entry: Entry): Promise<string[]> {

@@ -101,6 +101,10 @@ function problems(e: Entry, r: Stored): string[] {
   if (suites) out.push(`- init's suites: ${suites.map((x) => `${x.name} \`${x.command}\` (${x.format ?? 'auto'})`).join(', ')}`);
   for (const b of r.clean?.blockers ?? []) block(`clean run: suite "${b.suite}" blocked (${b.reason})`, b.message);
   if (r.clean && (r.clean.status === undefined || r.clean.status === 'error')) block(`clean run: ${r.clean.status ?? 'no run:end'} (exit ${r.clean.exitCode})${r.clean.error ? `: ${r.clean.error}` : ''}`, r.clean.tail);
+  if (r.suiteChecks?.length) {
+    const each = r.suiteChecks.map((c) => `${c.suite} exit ${c.plain.exitCode}, ${s(c.plain.ms)} s, runner ${c.format === 'exit-code' ? 'counts none' : totals(c.plain.totals)}, fixloop ${totals(c.fixloop)}`);
+    out.push(`- suites run plainly: ${each.join('; ')}`);
+  }
   for (const c of r.suiteChecks ?? []) {
     if (c.equal === true) continue;
     const lines = c.plain.totals?.lines.map((l) => `\`${l}\``).join('; ');

@@ -3,6 +3,7 @@
 // its directory, with the entry's environment), the runner's own summary is read with the suite's
 // format, and compared with the totals fixloop reported for that suite. The sum of these plain
 // runs is also the time one plain run of the same suites takes, which the loop time is divided by.
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { Totals } from './loop.js';
 import { checkoutOf, envOf, exec, type Entry } from './setup.js';
@@ -23,6 +24,8 @@ export interface PlainSuiteRun {
   timedOut: boolean;
   totals?: RunnerTotals;
   tail?: string;
+  /** The 1-minute load when the run started (2 shared cores: times are noisy). */
+  load1?: number;
 }
 
 export interface SuiteCheck {
@@ -62,11 +65,12 @@ export async function plainSuiteRuns(entry: Entry, policy: unknown): Promise<{ s
   for (const suite of policySuites(policy)) {
     // fixloop runs the setup commands before the suite, in its directory: the same work, timed with it.
     const command = [...(suite.setup ?? []), suite.command].map((c) => `(${c})`).join(' && ');
+    const load1 = loadavg()[0];
     const r = await exec(command, { cwd: path.join(checkoutOf(entry), suite.cwd ?? '.'), env: envOf(entry), timeoutMs: (suite.timeoutSec ?? 600) * 1000 });
     const reader = readerOf(suite.format, entry.runner);
     const totals = reader && reader !== 'exit-code' ? readSummary(reader, r.out) : undefined;
     const shown = reader === 'exit-code' ? r.code === 0 : r.code === 0 && totals !== undefined;
-    out.push({ suite, plain: { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: shown ? undefined : tail(r.out) } });
+    out.push({ suite, plain: { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: shown ? undefined : tail(r.out), load1 } });
   }
   return out;
 }
