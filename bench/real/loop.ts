@@ -1,16 +1,20 @@
 // One corpus entry measured: the plain run of its own test command, `fixloop init`, a clean
 // `fixloop run --no-llm --json`, and fixloop runs on seeded faults in its sources.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULT_KINDS, sitesOf, type FaultKind } from '../faults.js';
 import { PY_FAULT_KINDS, pySitesOf } from './py-faults.js';
 import { checkoutOf, envOf, exec, resetCheckout, type Entry, type Exec } from './setup.js';
 import { readSummary, type RunnerTotals } from './summary.js';
+import type { SuiteCheck } from './suites.js';
 import { mulberry32, shuffled } from '../random.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXLOOP = `node "${path.join(ROOT, 'bin/fixloop.js')}"`;
+/** "dist" (default): the build, as a user runs the package; "src": bin/fixloop.js through tsx (≈0.5–1 s more per process). */
+export const FIXLOOP_FROM: 'dist' | 'src' = process.env.BENCH_FIXLOOP === 'src' ? 'src' : 'dist';
+const FIXLOOP = `node "${path.join(ROOT, FIXLOOP_FROM === 'src' ? 'bin/fixloop.js' : 'bench/real/fixloop-dist.mjs')}"`;
 const PLAIN_TIMEOUT = Number(process.env.BENCH_PLAIN_TIMEOUT_SEC ?? 600) * 1000;
 const LOOP_TIMEOUT = Number(process.env.BENCH_LOOP_TIMEOUT_SEC ?? 900) * 1000;
 /** Files the loop must never change (the default guard.protect, and the bench's own notion of a test file). */
@@ -42,6 +46,8 @@ export interface LoopRun {
   branch?: string;
   /** The end of stderr when the run did not reach run:end or ended in error. */
   tail?: string;
+  /** The 1-minute load when the run started. */
+  load1?: number;
 }
 
 export interface FaultResult {
@@ -57,12 +63,27 @@ export interface FaultResult {
   loop: LoopRun;
 }
 
+/** Which fixloop measured the faults, and the plain time their loop times are divided by. */
+export interface FaultsMeasured {
+  fixloop: string;
+  at: string;
+  plainMs: number;
+  /** "suites": one plain run of the policy's suites; "test command": the project's test command (records before per-suite runs). */
+  plainOf: 'suites' | 'test command';
+}
+
 export interface EntryResult {
-  plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string };
+  /** The project's own test command, run once (also the warm-up before the per-suite runs). */
+  plain?: { exitCode: number | null; ms: number; timedOut: boolean; totals?: RunnerTotals; tail?: string; load1?: number };
   init?: { exitCode: number | null; wrote: boolean; policy?: unknown; message: string };
+  /** runnerSuites: records before per-suite checks compared the suites the runner counts with `entry.test`'s summary. */
   clean?: LoopRun & { totalsEqual?: boolean; runnerSuites?: { totals: Totals; exitCodeSuites: string[] } };
+  /** Each policy suite run plainly and compared with fixloop's totals for it (absent in older records). */
+  suiteChecks?: SuiteCheck[];
   faults?: FaultResult[];
   faultsNote?: string;
+  faultsMeasured?: FaultsMeasured;
+  fixloopFrom?: 'dist' | 'src';
 }
 
 function tail(text: string, lines = 15): string {
@@ -70,9 +91,10 @@ function tail(text: string, lines = 15): string {
 }
 
 export async function plainRun(entry: Entry): Promise<NonNullable<EntryResult['plain']>> {
+  const load1 = loadavg()[0];
   const r = await exec(entry.test, { cwd: checkoutOf(entry), env: envOf(entry), timeoutMs: PLAIN_TIMEOUT });
   const totals = readSummary(entry.runner, r.out);
-  return { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: r.code === 0 && totals ? undefined : tail(r.out, 25) };
+  return { exitCode: r.code, ms: r.ms, timedOut: r.timedOut, totals, tail: r.code === 0 && totals ? undefined : tail(r.out, 25), load1 };
 }
 
 export async function fixloopInit(entry: Entry): Promise<NonNullable<EntryResult['init']>> {
@@ -113,29 +135,9 @@ function parseLoop(r: Exec): LoopRun {
 }
 
 export async function fixloopRun(entry: Entry): Promise<LoopRun> {
+  const load1 = loadavg()[0];
   const r = await exec(`${FIXLOOP} run --no-llm --json`, { cwd: checkoutOf(entry), env: envOf(entry), timeoutMs: LOOP_TIMEOUT });
-  return parseLoop(r);
-}
-
-/**
- * The clean run's totals over the suites the runner counts: a suite init judges by exit code
- * (`node test.js` beside vitest in a monorepo) is one test to fixloop and none in the runner's
- * summary. Undefined when every suite is the runner's (then the run's own totals are compared).
- */
-export function runnerSuiteTotals(loop: LoopRun, policy: unknown): { totals: Totals; exitCodeSuites: string[] } | undefined {
-  const suites = (policy as { suites?: { name: string; format?: string }[] } | undefined)?.suites ?? [];
-  const exitCodeSuites = suites.filter((x) => x.format === 'exit-code').map((x) => x.name);
-  if (!exitCodeSuites.length || !loop.suites?.length || exitCodeSuites.length === suites.length) return undefined;
-  const totals: Totals = { tests: 0, passed: 0, failed: 0, skipped: 0, loadErrors: 0 };
-  for (const x of loop.suites.filter((y) => !exitCodeSuites.includes(y.suite))) {
-    for (const key of ['tests', 'passed', 'failed', 'skipped', 'loadErrors'] as const) totals[key]! += x.totals[key] ?? 0;
-  }
-  return { totals, exitCodeSuites };
-}
-
-export function totalsEqual(fixloop: Totals | undefined, runner: RunnerTotals | undefined): boolean | undefined {
-  if (!fixloop || !runner) return undefined;
-  return fixloop.tests === runner.tests && fixloop.passed === runner.passed && fixloop.failed === runner.failed && fixloop.skipped === runner.skipped;
+  return { ...parseLoop(r), load1 };
 }
 
 async function sourceFiles(entry: Entry): Promise<string[]> {
