@@ -16,3 +16,6 @@ export function relativeInside(root: string, target: string): string | undefined
 export function isInside(root: string, target: string): boolean {
   return relativeInside(root, target) !== undefined;
 }
+
+/** A file TypeScript's language service can analyse (src/analysis): JavaScript and TypeScript, with JSX. */
+export const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { Diagnostic } from '../model.js';
-import { relativeInside } from '../paths.js';
+import { relativeInside, SOURCE_FILE } from '../paths.js';
 
 /** Files bigger than this are generated or vendored: parsing them costs more than it could tell. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_FILES = 5000;
-export const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+export { SOURCE_FILE } from '../paths.js';
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out']);
 const JS_FILE = /\.(?:[cm]?js|jsx)$/;
 /** "Could not find name 'x'. Did you mean 'y'?": the only name error TypeScript reports in unchecked JS. */

@@ -3,7 +3,6 @@
 // found it) and `after` (the head with this iteration's fixes, moved on by each commit).
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { contextFor } from '../analysis/index.js';
 import type { CodeContext, IterationRecord, Problem, TestRun } from '../model.js';
 import { isGreen, reportIteration } from '../report/index.js';
 import { groupProblems } from '../triage/index.js';
@@ -17,6 +16,7 @@ import type { Run } from './run.js';
 import { testHead } from './suites.js';
 import { problemFailing } from '../report/failing.js';
 import { withExcerpts } from '../report/source.js';
+import { SOURCE_FILE } from '../paths.js';
 
 export async function runIteration(run: Run, iteration: number): Promise<IterationRecord> {
   const { session, emit } = run;
@@ -37,7 +37,8 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
     if (stillFailing(problem, before, record.after).length === 0) continue; // an earlier fix this iteration solved it
     const history = run.attempts.get(problem.id) ?? [];
     run.attempts.set(problem.id, history);
-    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, safeContext(session.workDir, problem));
+    const analysis = await analysisFor(problem);
+    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, safeContext(analysis, session.workDir, problem));
     record.attempts.push(...fix.attempts);
     if (fix.commit && fix.run) {
       record.commits.push(fix.commit);
@@ -113,10 +114,17 @@ async function commitReports(run: Run, files: string[], iteration: number): Prom
   await commitFiles(workDir, rel, message, policy.git.author, { force: true });
 }
 
-function safeContext(root: string, problem: Problem): CodeContext | undefined {
-  if (!problem.location) return undefined;
+type Analysis = typeof import('../analysis/index.js');
+
+/** The analysis module (ts-morph: a second to load) when the problem is located in a file it reads. */
+async function analysisFor(problem: Problem): Promise<Analysis | undefined> {
+  return problem.location && SOURCE_FILE.test(problem.location.file) ? import('../analysis/index.js') : undefined;
+}
+
+function safeContext(analysis: Analysis | undefined, root: string, problem: Problem): CodeContext | undefined {
+  if (!analysis || !problem.location) return undefined;
   try {
-    return contextFor(root, problem.location);
+    return analysis.contextFor(root, problem.location);
   } catch {
     return undefined; // context is a help for providers, never a reason to stop
   }

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { CommitRecord, LoopEvent, RunSummary } from '../model.js';
 import type { PolicyInput } from '../policy/index.js';
-import { providersFromPolicy } from '../repair/index.js';
+import { providersFromPolicy } from '../repair/from-policy.js';
 import type { PatchProvider, ProviderSummary } from '../repair/types.js';
 import { reportRunEnd, type Reporter } from '../report/index.js';
 import { onlyFlakyFail } from '../test-run.js';
@@ -86,7 +86,7 @@ async function execute(options: LoopOptions, push: (e: LoopEvent) => void): Prom
   passVariables(session.policy.env.pass);
   let providers: PatchProvider[];
   try {
-    providers = options.providers ?? providersFromPolicy(session.policy, { ...options.llm, policyInRepository: policyInRepository(session.policySource) });
+    providers = options.providers ?? await providersFromPolicy(session.policy, { ...options.llm, policyInRepository: policyInRepository(session.policySource) });
   } catch (err) {
     // A prompt template or price table that cannot work is a policy problem: say so before anything starts.
     throw new LoopError((err as Error).message, 2);

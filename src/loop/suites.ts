@@ -1,16 +1,19 @@
 // Testing the loop's head: every suite, with its events, while the TypeScript program is built
 // alongside on the first iteration.
-import { projectFor } from '../analysis/index.js';
 import type { SuiteRun, TestRun } from '../model.js';
 import { runSuites, type SuiteProgress } from '../runners/index.js';
 import type { Run } from './run.js';
 
+const WARM_AFTER_MS = 1500;
+
 export async function testHead(run: Run, iteration: number): Promise<TestRun> {
   const running = runAllSuites(run, iteration);
   // Building the TypeScript program takes a second or two of CPU; the suites run in another process, so
-  // do it meanwhile (once the child has started) rather than after them, when the providers need it.
+  // do it meanwhile rather than after them, when the providers need it. Loading ts-morph alone holds
+  // this process for about a second, so only suites still running after WARM_AFTER_MS get it: a
+  // short run that ends green then never pays for it.
   let ran = false;
-  const warm = iteration === 1 && run.warmAnalysis ? setTimeout(() => void warmAnalysis(run.session.workDir, () => ran), 300) : undefined;
+  const warm = iteration === 1 && run.warmAnalysis ? setTimeout(() => void warmAnalysis(run.session.workDir, () => ran), WARM_AFTER_MS) : undefined;
   const tested = await running;
   ran = true;
   clearTimeout(warm);
@@ -55,6 +58,8 @@ function throttled(fn: (suite: string, progress: SuiteProgress) => void, ms: num
  */
 async function warmAnalysis(root: string, done: () => boolean): Promise<void> {
   try {
+    const { projectFor } = await import('../analysis/index.js');
+    if (done()) return;
     const analysis = projectFor(root);
     analysis.languageService.getProgram()?.getTypeChecker();
     // ts-morph's own program answers getType()/getSymbol(): bind it too.

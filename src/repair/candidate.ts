@@ -2,7 +2,8 @@
 // again, the attempts already made, the protected paths, the files a failure names.
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
-import { SOURCE_FILE, type AnalysisProject } from '../analysis/project.js';
+import type { AnalysisProject } from '../analysis/project.js';
+import { SOURCE_FILE } from '../paths.js';
 import type { Candidate, FileChange, Problem } from '../model.js';
 import type { ProposeContext } from './types.js';
 
