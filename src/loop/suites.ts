@@ -26,8 +26,9 @@ async function runAllSuites(run: Run, iteration: number): Promise<TestRun> {
   const tested = await runSuites(policy.suites, {
     cwd: workDir,
     logDir,
-    // Runners that retry within a run (vitest) judge flaky tests here, without another start.
-    retries: policy.flaky.reruns,
+    // No in-run retries (vitest's --retry) here: this run's totals are the user's command's. A
+    // retried attempt runs while the timed-out one's work goes on (a checker's agent process, a
+    // server), so the tests after it would see a machine the user's run never does.
     signal: run.signal,
     adapters: run.adapters,
     onSuiteEnd: (s: SuiteRun) => run.emit({ type: 'suite:end', iteration, suite: s.suite, totals: s.totals, durationMs: s.durationMs, blocker: s.blocker }),

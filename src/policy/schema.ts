@@ -274,7 +274,7 @@ export const PolicySchema = z.strictObject({
         .int()
         .min(0)
         .default(2)
-        .describe('Times each failing test is re-run before repair (by name; vitest retries it within the baseline run), and a test a candidate seems to break before it counts; one that passes in any re-run is flaky and never repaired.'),
+        .describe('Times each failing test is re-run before repair (by name, after the baseline run, which is the command as it is; vitest retries it within one re-run), and a test a candidate seems to break before it counts; one that passes in any re-run is flaky and never repaired.'),
       exitCode: z
         .union([z.literal(0), z.literal(1)])
         .default(1)

@@ -30,9 +30,9 @@ export function cannotPassByChance(failure: Failure): boolean {
 }
 
 /**
- * A test the run already retried (the loop asks runners that can, vitest, for `reruns` retries in
- * the baseline run) is judged by its attempts: flaky when one passed, though the run counts it as
- * passed. The other failing tests are re-run (by name where the runner can) up to `reruns` times;
+ * A test the run already retried (the project's own vitest `retry` setting) is judged by its
+ * attempts: flaky when one passed, though the run counts it as passed. The other failing tests
+ * are re-run (by name where the runner can; vitest does all `reruns` in one start with `--retry`);
  * a test that passes in any re-run is flaky, and is not run again once it has. Failures that
  * cannot pass by chance (see cannotPassByChance) and files that failed to load are not re-run.
  */

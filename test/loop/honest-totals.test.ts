@@ -6,6 +6,7 @@ import { createLoop } from '../../src/loop/index.js';
 import type { TestCase } from '../../src/model.js';
 import { countTotals, onlyFlakyFail } from '../../src/test-run.js';
 import { makeVitestRepo } from '../helpers/git-repo.js';
+import { collect } from '../helpers/loop-fixtures.js';
 
 const test = (id: string, status: TestCase['status'], attempts?: TestCase['status'][]): TestCase => ({ id, suite: 's', file: 'a.test.ts', fullName: id, status, ...(attempts ? { attempts } : {}) });
 
@@ -14,6 +15,32 @@ describe('totals from each test\'s first attempt', () => {
     expect(countTotals([test('a', 'passed'), test('b', 'passed', ['failed', 'passed']), test('c', 'failed', ['failed', 'failed'])], [])).toEqual({
       tests: 3, passed: 1, failed: 2, skipped: 0, loadErrors: 0,
     });
+  });
+});
+
+describe('the baseline run is the user\'s command as it is', () => {
+  it('asks for no in-run retry: a timed-out attempt\'s work, left running, would fail a later test the user sees pass', async () => {
+    // One worker serves every test, as a checker's agent process does (recheck in path-to-regexp's
+    // redos tests): a job runs to its end even after its test timed out. Alone, the first test's
+    // timeout leaves 0.8 s of its job, and the second waits it out within its 1.5 s; each retry of
+    // the first would queue 1 s more, and the second would time out.
+    const repo = makeVitestRepo({
+      'package.json': '{"type":"module"}\n',
+      'loop.policy.json': JSON.stringify({ suites: [{ name: 'unit', command: 'npx vitest run', timeoutSec: 120 }], flaky: { reruns: 2 } }),
+      'test/queue.test.ts': [
+        "import { it } from 'vitest';",
+        'let queue: Promise<void> = Promise.resolve();',
+        'const job = (ms: number) => (queue = queue.then(() => new Promise<void>((done) => setTimeout(done, ms))));',
+        "it('times out', { timeout: 200 }, async () => { await job(1000); });",
+        "it('waits its turn', { timeout: 1500 }, async () => { await job(50); });",
+        '',
+      ].join('\n'),
+    });
+    const loop = createLoop({ cwd: repo, providers: [] });
+    const events = await collect(loop);
+    expect(events.flatMap((e) => (e.type === 'suite:end' && e.iteration === 1 ? [e.totals] : []))).toEqual([{ tests: 2, passed: 1, failed: 1, skipped: 0, loadErrors: 0 }]);
+    const summary = await loop.result;
+    expect(summary.failing?.map((f) => f.title)).toEqual(['times out']);
   });
 });
 

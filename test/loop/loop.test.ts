@@ -318,23 +318,23 @@ describe('createLoop with a flaky test', () => {
       tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'passed'] }],
     });
     expect(seen).toEqual(['unit::test/counter.test.ts::next adds one']);
-    // vitest retried it within the baseline run: it ran twice in one process, and not again.
+    // The baseline run (the user's command, no retry) and one re-run by name, which passed it.
     expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('2');
-    expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('x');
+    expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('xx');
     expect(summary.status).toBe('failing');
     const md = readFileSync(summary.reports[0], 'utf8');
     expect(md).toContain('| `unit::test/flaky.test.ts::sometimes fails` | failed → passed |');
   });
 
-  it('has vitest retry within the baseline run (--retry), and a pass on the last attempt still makes the test flaky', async () => {
+  it('re-runs it by name once, vitest retrying within that run (--retry), and a pass on the last attempt still makes the test flaky', async () => {
     const { counters, seen, events } = await flakyLoop(3);
     expect(events.find((e) => e.type === 'flaky:found')).toMatchObject({
       tests: [{ id: 'unit::test/flaky.test.ts::sometimes fails', history: ['failed', 'failed', 'passed'] }],
     });
     expect(seen).toEqual(['unit::test/counter.test.ts::next adds one']);
     expect(readFileSync(path.join(counters, 'runs'), 'utf8')).toBe('3');
-    // Loaded once: the baseline run did both re-runs, and no other process ran it.
-    expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('x');
+    // Loaded twice: the baseline run, then one re-run by name that retried it within itself.
+    expect(readFileSync(path.join(counters, 'loads'), 'utf8')).toBe('xx');
   });
 });
 
