@@ -6,6 +6,8 @@
 // copy `process.argv.slice(2)` synchronously while it loads: jest 27, 29, 30, mocha 10, 11) it
 // takes exactly the appended words off `process.argv`, and it gives the runner back the user's
 // NODE_OPTIONS at once, so that the tests and what they start see the user's environment.
+// Not reached: mocha started with node flags (`--inspect`, `--node-option`) re-runs itself in a
+// child with its options re-written, which keeps fixloop's words as before.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
