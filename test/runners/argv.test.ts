@@ -28,8 +28,8 @@ afterEach(() => {
 
 const suite = (command: string, format: SuiteConfig['format']): SuiteConfig => ({ name: 'unit', command, format, timeoutSec: 120 });
 
-const outcome = async (command: string, format: SuiteConfig['format'], cwd: string) => {
-  const [run] = (await runSuites([suite(command, format)], { cwd })).suites;
+const outcome = async (command: string, format: SuiteConfig['format'], cwd: string, files?: string[]) => {
+  const [run] = (await runSuites([suite(command, format)], { cwd, files })).suites;
   return {
     exitCode: run.exitCode,
     blocker: run.blocker?.message,
@@ -58,6 +58,11 @@ describe('jest in band (maxWorkers 1): its tests run in jest\'s own process', ()
   it('`npm test` whose script is `jest`: the same through npm', async () => {
     const root = fixtureProject('jest', 'argv', { scripts: { test: 'jest' }, jest: { maxWorkers: 1 } });
     expect(await outcome('npm test', 'jest', root)).toEqual(GREEN(names));
+  }, 120_000);
+
+  it('a run of chosen files: the files fixloop appends are taken off too', async () => {
+    const root = fixtureProject('jest', 'argv', { jest: { maxWorkers: 1 } });
+    expect(await outcome('npx jest', 'jest', root, ['test/cli.test.js'])).toEqual(GREEN(names));
   }, 120_000);
 });
 
