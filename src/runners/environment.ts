@@ -1,5 +1,6 @@
 // The environment every user command runs in (tests, discovery, deploy): the user's own, as it is,
-// minus secrets. Nothing is added: a suite that branches on CI or on colour support must see what
+// minus secrets. Nothing is added that a test sees (jest's and mocha's own process get a preload that
+// takes itself away: runner-argv.ts): a suite that branches on CI or on colour support must see what
 // it sees in the user's terminal. Secrets are withheld because the code under test includes
 // patches a model wrote; the policy's `env.pass` lets a variable a suite needs through.
 import { AsyncLocalStorage } from 'node:async_hooks';

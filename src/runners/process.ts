@@ -12,7 +12,8 @@ export interface CommandOptions {
   cwd: string;
   /**
    * Variables the caller sets on top of the user's environment (an SDK user's own choice: fixloop
-   * itself adds none, so a suite sees what it sees in the user's terminal).
+   * itself adds only the argv preload of runner-argv.ts, which the runner takes away before a test
+   * runs, so a suite sees what it sees in the user's terminal).
    */
   env?: Record<string, string>;
   /** The whole process tree is killed after this many seconds. */

@@ -12,7 +12,9 @@ import type { SuiteConfig } from '../policy/schema.js';
 import { blockerFor, type ExpectedReport } from './blocker.js';
 import { compileFailures } from './compile-output.js';
 import type { PathContext } from './error-text.js';
+import { commandEnvironment } from './environment.js';
 import { runCommand } from './process.js';
+import { argvEnvironment, type AppendedArgv } from './runner-argv.js';
 import { countTotals } from './results.js';
 import { settleResults } from './settle.js';
 import type { RunOptions, TestSelection } from './types.js';
@@ -30,6 +32,8 @@ export interface PlannedCommand {
   /** Said in the SuiteRun, e.g. that the chosen files could not be singled out. */
   warnings?: string[];
   env?: Record<string, string>;
+  /** The words appended for a runner that runs tests in its own process: its tests do not see them. */
+  appended?: AppendedArgv;
 }
 
 /** What a run is narrowed to beyond its files; the tests' files are relative to the suite's directory. */
@@ -86,9 +90,11 @@ export async function runWithReport(suite: SuiteConfig, options: RunOptions, spe
       ? options.tests.map((t) => ({ ...t, file: relativeFiles([t.file], ctx)![0] }))
       : undefined;
     const planned = spec.plan(suite, reportFile, files, ctx.runDir, { tests, retries: options.retries });
+    const env = { ...planned.env, ...options.env };
+    const argvEnv = planned.appended && argvEnvironment(tmp, planned.appended, env.NODE_OPTIONS ?? commandEnvironment().env.NODE_OPTIONS);
     const result = await runCommand(planned.run, {
       cwd: ctx.runDir,
-      env: { ...planned.env, ...options.env },
+      env: { ...env, ...argvEnv },
       timeoutSec: suite.timeoutSec,
       signal: options.signal,
       logFile: options.logFile,

@@ -10,21 +10,24 @@ import { atLeast, named, packageVersion, type RunnerVersion } from '../version.j
 
 const isJest = (word: string): boolean => /(^|\/)jest(\.js)?$/.test(word);
 
+/** The words fixloop appends to a jest command, unquoted: the report flags, then the chosen files. */
+export function jestWords(reportFile: string, files: string[] | undefined, narrowing: Narrowing = {}): string[] {
+  const flags = ['--ci', '--json', `--outputFile=${reportFile}`, '--testLocationInResults'];
+  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => spacedName(t.fullName)));
+  if (names) flags.push('-t', names);
+  if (files) flags.push('--passWithNoTests', '--runTestsByPath');
+  return [...flags, ...(files ?? [])];
+}
+
 /**
  * The suite's command with jest's JSON report. Chosen files replace the paths the command names
  * and are taken as paths (`--runTestsByPath`), not as the patterns jest reads positional words as.
  * Chosen tests are picked by `-t`, which jest matches against a test's titles joined by spaces.
  */
 export function jestCommand(command: string, reportFile: string, files: string[] | undefined, dir: string, narrowing: Narrowing = {}): string {
-  const flags = ['--ci', '--json', `--outputFile=${shellQuote(reportFile)}`, '--testLocationInResults'];
-  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => spacedName(t.fullName)));
-  if (names) flags.push('-t', shellQuote(names));
   let base = command.trimEnd();
-  if (files) {
-    flags.push('--passWithNoTests', '--runTestsByPath');
-    base = withTestPaths(base, [], dir, (words) => words.findIndex(isJest)) ?? base;
-  }
-  return `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`;
+  if (files) base = withTestPaths(base, [], dir, (words) => words.findIndex(isJest)) ?? base;
+  return `${base}${npmSeparator(base)} ${jestWords(reportFile, files, narrowing).map(shellQuote).join(' ')}`;
 }
 
 /**
@@ -47,6 +50,7 @@ export class JestAdapter implements TestRunnerAdapter {
       expected: { name: 'a jest JSON report', hint: 'is it a jest command, and does its config load?' },
       plan: (_suite, reportFile, files, dir, narrowing) => ({
         run: jestCommand(suite.command, reportFile, files, dir, narrowing),
+        appended: { runner: 'jest', words: jestWords(reportFile, files, narrowing) },
         shown: shownCommand(suite.command, files),
         warnings: jestWarnings(narrowing, version),
       }),

@@ -50,6 +50,16 @@ function targetable(command: string, dir: string): { base: string; hook?: string
   return { base: outside.script, hook: outside.hook, env: outside.env };
 }
 
+/** The words fixloop appends to a mocha command, unquoted: the reporter flags, then the chosen files. */
+export function mochaWords(reportFile: string, files: string[] | undefined, narrowing: Narrowing = {}, version: RunnerVersion = { from: 'assumed' }): string[] {
+  // `--reporter-option` is mocha 6's name; older versions know only `--reporter-options`.
+  const option = atLeast(version, 6) ? '--reporter-option' : '--reporter-options';
+  const flags = ['--reporter', 'xunit', option, `output=${reportFile}`];
+  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => spacedName(t.fullName)));
+  if (names) flags.push('--grep', names);
+  return [...flags, ...(files ?? [])];
+}
+
 /**
  * The suite's command with mocha's xunit reporter writing to `reportFile` (ours comes last, so it
  * wins over a reporter the command or .mocharc names). Chosen files replace the paths the command
@@ -58,11 +68,6 @@ function targetable(command: string, dir: string): { base: string; hook?: string
  */
 export function mochaCommand(command: string, reportFile: string, files: string[] | undefined, dir: string, narrowing: Narrowing = {}, version: RunnerVersion = { from: 'assumed' }): MochaPlan {
   const warnings: string[] = [];
-  // `--reporter-option` is mocha 6's name; older versions know only `--reporter-options`.
-  const option = atLeast(version, 6) ? '--reporter-option' : '--reporter-options';
-  const flags = ['--reporter', 'xunit', option, shellQuote(`output=${reportFile}`)];
-  const names = narrowing.tests && exactNames(narrowing.tests.map((t) => spacedName(t.fullName)));
-  if (names) flags.push('--grep', shellQuote(names));
   if (narrowing.retries) {
     // mocha's --retries would report a test that passed on a retry as passed, its failures lost.
     warnings.push(`${named('mocha', version)}'s xunit report keeps no retried attempts: fixloop re-runs failing tests in new runs instead of --retries.`);
@@ -84,7 +89,8 @@ export function mochaCommand(command: string, reportFile: string, files: string[
     // mocha adds the spec of its config to the files it is given: it cannot be narrowed below that.
     if (configNamesSpec(dir)) warnings.push("mocha runs the spec files its config names besides the chosen files: other test files ran too.");
   }
-  const run = afterHook(hook, `${base}${npmSeparator(base)} ${[...flags, ...(files ?? []).map(shellQuote)].join(' ')}`);
+  const words = mochaWords(reportFile, files, narrowing, version);
+  const run = afterHook(hook, `${base}${npmSeparator(base)} ${words.map(shellQuote).join(' ')}`);
   return { run, warnings, ...(env ? { env } : {}) };
 }
 
@@ -97,7 +103,8 @@ export class MochaAdapter implements TestRunnerAdapter {
       expected: { name: "mocha's xunit report", hint: 'is it a mocha command, and does its config load?' },
       plan: (_suite, reportFile, files, dir, narrowing) => {
         const { run, warnings, env } = mochaCommand(suite.command, reportFile, files, dir, narrowing, version);
-        return { run, warnings, env, shown: shownCommand(suite.command, files) };
+        const appended = { runner: 'mocha' as const, words: mochaWords(reportFile, files, narrowing, version) };
+        return { run, warnings, env, appended, shown: shownCommand(suite.command, files) };
       },
       parse: (text, output, ctx) => {
         const results = parseJunitXml(text, { ...ctx, suite: suite.name });
