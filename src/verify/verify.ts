@@ -52,8 +52,8 @@ export interface TargetedSuite {
 
 /**
  * Which tests of the problem each suite ran in the baseline: the targeted re-run. `whole` marks
- * a suite run unfiltered (every baseline file is targeted, the whole suite is fast, or it ran no
- * test at all): its
+ * a suite run unfiltered (every baseline file is targeted, the whole suite is fast, it ran no
+ * test at all, or the filter would keep more than half of its tests): its
  * targeted run is its full run. A file that failed to load is re-run whole, since none of its
  * tests has a name yet; otherwise only the failing tests are chosen, by name.
  */
@@ -70,10 +70,14 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
     if (files.length === 0) continue;
     // No test ran at all (a compile step stopped the command, its errors filed under source files):
     // there is nothing to narrow to, and a source file given as a test path would not run.
-    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS || run.tests.length === 0;
     const tests = run.tests.filter((t) => ids.has(t.id));
-    const byName = !whole && tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
-    out.push({ suite, files, whole, ...(byName ? { tests } : {}) });
+    const byName = tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
+    const chosen = byName ? tests.length : run.tests.filter((t) => files.includes(t.file)).length;
+    // A filter that keeps most of the suite saves less than the second runner start it costs a
+    // good candidate (a misspelled name in a module every test imports fails nearly all of them).
+    const most = chosen * 2 > run.tests.length;
+    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS || run.tests.length === 0 || most;
+    out.push({ suite, files, whole, ...(byName && !whole ? { tests } : {}) });
   }
   return out;
 }
