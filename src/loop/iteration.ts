@@ -37,7 +37,7 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
     if (stillFailing(problem, before, record.after).length === 0) continue; // an earlier fix this iteration solved it
     const history = run.attempts.get(problem.id) ?? [];
     run.attempts.set(problem.id, history);
-    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, safeContext(session.workDir, problem));
+    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, () => safeContext(session.workDir, problem));
     record.attempts.push(...fix.attempts);
     if (fix.commit && fix.run) {
       record.commits.push(fix.commit);
