@@ -178,6 +178,8 @@ async function judge(input: VerifyInput, dir: string): Promise<Verdict> {
       const run = await runSuites([t.suite], t.whole ? common : t.tests ? { ...common, tests: t.tests } : { ...common, files: t.files });
       runs.push(run);
       if (t.whole) complete.set(t.suite.name, run);
+      // The full run follows once any suite shows a change: the other targeted runs would not decide anything.
+      if (changedIn(input, t.suite.name, run)) break;
     }
     const targeted = mergeRuns(runs);
     const blocked = targeted.suites.some((s) => s.blocker);
@@ -201,6 +203,14 @@ async function judge(input: VerifyInput, dir: string): Promise<Verdict> {
   if (flaky.length === 0) return verdict;
   const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
   return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
+}
+
+/** Whether one suite's targeted run shows the problem's tests there other than in the baseline: blocked, or fewer failing. */
+function changedIn(input: VerifyInput, suite: string, run: TestRun): boolean {
+  if (run.suites.some((s) => s.blocker)) return true;
+  const only = (r: TestRun): TestRun => ({ ...r, suites: r.suites.filter((s) => s.suite === suite) });
+  const before = stillFailing(input.problem, input.baseline, only(input.baseline)).length;
+  return before > 0 && stillFailing(input.problem, input.baseline, only(run)).length < before;
 }
 
 export function mergeRuns(runs: TestRun[]): TestRun {
