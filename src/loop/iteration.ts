@@ -38,7 +38,7 @@ export async function runIteration(run: Run, iteration: number): Promise<Iterati
     const history = run.attempts.get(problem.id) ?? [];
     run.attempts.set(problem.id, history);
     const analysis = await analysisFor(problem);
-    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, safeContext(analysis, session.workDir, problem));
+    const fix = await repairProblem(run.repair, problem, record.after, iteration, history, () => safeContext(analysis, session.workDir, problem));
     record.attempts.push(...fix.attempts);
     if (fix.commit && fix.run) {
       record.commits.push(fix.commit);

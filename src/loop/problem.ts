@@ -7,7 +7,7 @@ import type { Attempt, Candidate, CodeContext, CommitRecord, Culprit, Decision, 
 import { applyPatch, guardPatch, patchDiff, patchFiles, patchSize } from '../patch/index.js';
 import type { Policy } from '../policy/index.js';
 import { BudgetExhaustedError, ProviderFatalError } from '../repair/errors.js';
-import type { PatchProvider } from '../repair/types.js';
+import type { PatchProvider, ProposeContext } from '../repair/types.js';
 import type { TestRunnerAdapter } from '../runners/types.js';
 import { verifyCandidate, type TestHistory } from '../verify/index.js';
 import { commitFiles, commitHeader, commitMessage, commitMessageProblem, headSha, restoreFiles } from '../vcs/index.js';
@@ -105,13 +105,21 @@ export async function repairProblem(
   current: TestRun,
   iteration: number,
   history: Attempt[],
-  context: CodeContext | undefined,
+  context: () => CodeContext | undefined,
 ): Promise<RepairOutcome> {
   const job: Job = { ctx, problem, current, iteration, history, attempts: [], retry: [] };
+  // Gathering the context type-checks the problem's file (seconds on a real project, on a cold
+  // program): only a provider that reads it pays for it, once.
+  let gathered: { context: CodeContext | undefined } | undefined;
+  const lazyContext = () => (gathered ??= { context: context() }).context;
   for (const provider of ctx.providers) {
-    const candidates = provider
-      .propose(problem, { root: ctx.workDir, protect: ctx.policy.guard.protect, harness: ctx.policy.guard.harness, context, history: [...history], signal: ctx.signal, emit: ctx.emit, culprit: culpritFor(ctx, problem, iteration) })
-      [Symbol.asyncIterator]();
+    const propose: ProposeContext = {
+      root: ctx.workDir, protect: ctx.policy.guard.protect, harness: ctx.policy.guard.harness, history: [...history], signal: ctx.signal, emit: ctx.emit, culprit: culpritFor(ctx, problem, iteration),
+      get context() {
+        return lazyContext();
+      },
+    };
+    const candidates = provider.propose(problem, propose)[Symbol.asyncIterator]();
     try {
       const ended = await drain(job, provider, candidates);
       if (ended) return ended;

@@ -52,8 +52,8 @@ export interface TargetedSuite {
 
 /**
  * Which tests of the problem each suite ran in the baseline: the targeted re-run. `whole` marks
- * a suite run unfiltered (every baseline file is targeted, the whole suite is fast, or it ran no
- * test at all): its
+ * a suite run unfiltered (every baseline file is targeted, the whole suite is fast, it ran no
+ * test at all, or the filter would keep more than half of its tests): its
  * targeted run is its full run. A file that failed to load is re-run whole, since none of its
  * tests has a name yet; otherwise only the failing tests are chosen, by name.
  */
@@ -70,10 +70,14 @@ export function targetedSuites(problem: Problem, baseline: TestRun, suites: Suit
     if (files.length === 0) continue;
     // No test ran at all (a compile step stopped the command, its errors filed under source files):
     // there is nothing to narrow to, and a source file given as a test path would not run.
-    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS || run.tests.length === 0;
     const tests = run.tests.filter((t) => ids.has(t.id));
-    const byName = !whole && tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
-    out.push({ suite, files, whole, ...(byName ? { tests } : {}) });
+    const byName = tests.length > 0 && files.every((f) => !unloaded.has(f) && tests.some((t) => t.file === f));
+    const chosen = byName ? tests.length : run.tests.filter((t) => files.includes(t.file)).length;
+    // A filter that keeps most of the suite saves less than the second runner start it costs a
+    // good candidate (a misspelled name in a module every test imports fails nearly all of them).
+    const most = chosen * 2 > run.tests.length;
+    const whole = files.length === all.size || run.durationMs < TARGETED_MIN_MS || run.tests.length === 0 || most;
+    out.push({ suite, files, whole, ...(byName && !whole ? { tests } : {}) });
   }
   return out;
 }
@@ -174,6 +178,8 @@ async function judge(input: VerifyInput, dir: string): Promise<Verdict> {
       const run = await runSuites([t.suite], t.whole ? common : t.tests ? { ...common, tests: t.tests } : { ...common, files: t.files });
       runs.push(run);
       if (t.whole) complete.set(t.suite.name, run);
+      // The full run follows once any suite shows a change: the other targeted runs would not decide anything.
+      if (changedIn(input, t.suite.name, run)) break;
     }
     const targeted = mergeRuns(runs);
     const blocked = targeted.suites.some((s) => s.blocker);
@@ -197,6 +203,14 @@ async function judge(input: VerifyInput, dir: string): Promise<Verdict> {
   if (flaky.length === 0) return verdict;
   const known = new Set([...(input.flaky ?? []), ...flaky.map((f) => f.id)]);
   return { ...compareRuns(input.problem, input.baseline, full, known), flaky };
+}
+
+/** Whether one suite's targeted run shows the problem's tests there other than in the baseline: blocked, or fewer failing. */
+function changedIn(input: VerifyInput, suite: string, run: TestRun): boolean {
+  if (run.suites.some((s) => s.blocker)) return true;
+  const only = (r: TestRun): TestRun => ({ ...r, suites: r.suites.filter((s) => s.suite === suite) });
+  const before = stillFailing(input.problem, input.baseline, only(input.baseline)).length;
+  return before > 0 && stillFailing(input.problem, input.baseline, only(run)).length < before;
 }
 
 export function mergeRuns(runs: TestRun[]): TestRun {

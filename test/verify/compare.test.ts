@@ -137,4 +137,22 @@ describe('stillFailing and targetedSuites', () => {
     const mixedProblem: Problem = { ...loadProblem, loadFailedFiles: ['test/b.test.ts'], testIds: [failing[0].id] };
     expect(targetedSuites(mixedProblem, mixed, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: false }]);
   });
+
+  it('runs a slow suite whole when the filter would keep more than half of its tests', () => {
+    const suite = { name: 'unit', command: 'python -m pytest', format: 'pytest' as const, timeoutSec: 60 };
+    const slow = (r: TestRun) => ({ ...r, suites: r.suites.map((x) => ({ ...x, durationMs: 60_000 })) });
+    // itsdangerous with a misspelled name in signer.py: 266 of its 297 tests fail, in most of its files.
+    const failing = [test('test/a.test.ts', 'a1', 'failed'), test('test/a.test.ts', 'a2', 'failed'), test('test/b.test.ts', 'b1', 'failed')];
+    const passing = [test('test/b.test.ts', 'b2', 'passed'), test('test/c.test.ts', 'c1', 'passed')];
+    const problem: Problem = { ...loadProblem, loadFailedFiles: [], testIds: failing.map((t) => t.id) };
+    expect(targetedSuites(problem, slow(run([...failing, ...passing])), [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
+    // By file: a.test.ts did not load and b.test.ts holds 3 of the 5 tests.
+    const byFile = slow(run([test('test/b.test.ts', 'b1', 'failed'), ...passing, test('test/b.test.ts', 'b3', 'passed')], ['test/a.test.ts']));
+    const fileProblem: Problem = { ...loadProblem, loadFailedFiles: ['test/a.test.ts'], testIds: [failing[2].id] };
+    expect(targetedSuites(fileProblem, byFile, [suite])).toEqual([{ suite, files: ['test/a.test.ts', 'test/b.test.ts'], whole: true }]);
+    // Half is not more than half: 2 failing of 4 still run by name.
+    const half = slow(run([failing[0], failing[1], ...passing]));
+    const halfProblem: Problem = { ...problem, testIds: [failing[0].id, failing[1].id], testFiles: ['test/a.test.ts'] };
+    expect(targetedSuites(halfProblem, half, [suite])).toEqual([{ suite, files: ['test/a.test.ts'], whole: false, tests: [failing[0], failing[1]] }]);
+  });
 });

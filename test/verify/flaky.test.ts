@@ -15,6 +15,11 @@ describe('cannotPassByChance: which failures the flaky re-runs skip', () => {
     [{ message: 'Error: Test timed out in 5000ms.' }, false],
     // ts-jest compiles the test first: the same type error every time.
     [{ message: "src/a.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'." }, true],
+    // expect(() => ms('1m')).not.toThrow() with `vamue` misspelled in ms (jest 30, then vitest 4).
+    [{ message: 'Error: expect(received).not.toThrow()', errorName: 'Error', stack: 'Error: expect(received).not.toThrow()\n\nError name:    "ReferenceError"\nError message: "vamue is not defined"\n\n      at ms (src/index.ts:55:18)' }, true],
+    [{ message: "AssertionError: expected [Function] to not throw an error but 'ReferenceError: vamue is not defined' was thrown", errorName: 'AssertionError' }, true],
+    // Another error a toThrow matcher caught may depend on timing.
+    [{ message: 'Error: expect(received).not.toThrow()', errorName: 'Error', stack: 'Error: expect(received).not.toThrow()\n\nError name:    "Error"\nError message: "socket hang up"' }, false],
   ])('%j → %s', (failure, skip) => {
     expect(cannotPassByChance(failure)).toBe(skip);
   });

@@ -96,8 +96,9 @@ def top_level_bindings(tree):
     names = {}
 
     def bind_target(target, line):
+        # Only stored names: `Token.Number = Number` and `table[key] = v` read Token and table.
         for node in ast.walk(target):
-            if isinstance(node, ast.Name):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.setdefault(node.id, line)
 
     def visit(statements):

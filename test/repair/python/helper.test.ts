@@ -124,6 +124,19 @@ describe('rule fixes', () => {
     expect(first.after).toBe('"""Views."""\nimport os\n\nfrom app.models import Model\nfrom app.util import slugify\n\n\ndef show(s):\n    return slugify(s)\n');
   });
 
+  it("imports no name from a module that only sets its attributes (sqlparse's tokens.py with `Tolen.Number = Number`)", async () => {
+    const files = {
+      'pkg/__init__.py': 'from pkg import sql\n',
+      'pkg/tokens.py': 'class _TokenType(tuple):\n    pass\n\n\nToken = _TokenType()\nNumber = Token.Number\nTolen.Number = Number\ntable = {}\ntable[Number] = 1\n',
+      'pkg/sql.py': 'from pkg import tokens as T\n',
+    };
+    // The NameError's traceback runs through every module that imports tokens: none of them is offered an import of Tolen.
+    for (const file of ['pkg/__init__.py', 'pkg/sql.py']) expect((await ask(files, file, 1, "NameError: name 'Tolen' is not defined")).filter((f) => f.rule === 'missing import')).toEqual([]);
+    const fixes = await ask(files, 'pkg/tokens.py', 7, "NameError: name 'Tolen' is not defined. Did you mean: 'Token'?");
+    expect(fixes.filter((f) => f.rule === 'missing import')).toEqual([]);
+    expect(fixes[0]).toMatchObject({ rule: 'misspelled name', subject: 'use Token instead of the undefined Tolen' });
+  });
+
   it('adds a standard-library import to the standard-library group and merges into an existing from-import', async () => {
     const files = { 'm.py': 'import os\nfrom collections import deque\n\nimport yaml\n\n\ndef f():\n    return json.dumps(OrderedDict(), os.sep)\n' };
     const json = await ask(files, 'm.py', 8, "NameError: name 'json' is not defined");
