@@ -129,7 +129,7 @@ function runCommand(ctx: MissingContext): string {
  * file its package.json names as types, main or exports is not there): installing does not help,
  * its build does. Says which file is missing and the command that builds it.
  */
-function unbuiltWorkspacePackage(name: string, ctx: MissingContext): Pick<Missing, 'install' | 'workspace'> | undefined {
+function unbuiltWorkspacePackage(name: string, ctx: MissingContext, imported?: string): Pick<Missing, 'install' | 'workspace'> | undefined {
   for (const dir of dirsUp(ctx)) {
     const link = path.join(dir, 'node_modules', name);
     if (!existsSync(path.join(link, 'package.json'))) continue;
@@ -137,12 +137,13 @@ function unbuiltWorkspacePackage(name: string, ctx: MissingContext): Pick<Missin
     const inside = path.relative(realpathSync(ctx.root), target);
     if (inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
     const pkg = readJson(path.join(target, 'package.json')) ?? {};
-    const absent = entryFiles(pkg).find((e) => !existsSync(path.join(target, e.file)));
+    const named = imported ? [{ field: 'imported', file: imported }] : entryFiles(pkg);
+    const absent = named.find((e) => !existsSync(path.join(target, e.file)));
     if (!absent) return undefined;
     const where = inside.split(path.sep).join('/');
     const build = (pkg.scripts as Record<string, unknown> | undefined)?.build;
     const rootBuild = (readJson(path.join(ctx.root, 'package.json'))?.scripts as Record<string, unknown> | undefined)?.build;
-    const missing = `its ${absent.field} file ${where}/${absent.file} is missing`;
+    const missing = absent.field === 'imported' ? `${where}/${absent.file}, which the test imports, is missing` : `its ${absent.field} file ${where}/${absent.file} is missing`;
     const how =
       typeof build === 'string'
         ? `build it with \`${runCommand(ctx)} build\` in ${where} (\`${build}\`)${typeof rootBuild === 'string' && where !== '.' ? `, or all workspace packages with \`${runCommand(ctx)} build\` at the root` : ''}`
@@ -152,10 +153,24 @@ function unbuiltWorkspacePackage(name: string, ctx: MissingContext): Pick<Missin
   return undefined;
 }
 
+/**
+ * The package and file an absolute path through node_modules names, as Node prints a resolved
+ * import: '/repo/packages/it/node_modules/solid-js/dist/server.js' -> solid-js, dist/server.js.
+ */
+function builtFileOfLink(specifier: string): { name: string; file: string } | undefined {
+  const match = /^\/.*\/node_modules\/((?:@[^/]+\/)?[^/@][^/]*)\/(.+)$/.exec(specifier);
+  return match && !match[2].includes('/node_modules/') ? { name: match[1], file: match[2] } : undefined;
+}
+
 function missingPackage(text: string, ctx: MissingContext): Missing | undefined {
   for (const pattern of MODULE_NOT_FOUND) {
     const match = pattern.exec(text);
     if (!match) continue;
+    const inPackage = builtFileOfLink(match[1]);
+    if (inPackage) {
+      const unbuilt = unbuiltWorkspacePackage(inPackage.name, ctx, inPackage.file);
+      return unbuilt ? { kind: 'package', name: inPackage.name, ...unbuilt, message: match[0] } : undefined;
+    }
     const name = packageOf(match[1]);
     if (!name || isPathAlias(match[1], ctx) || isProjectPath(match[1], ctx)) return undefined;
     const unbuilt = unbuiltWorkspacePackage(name, ctx);

@@ -160,6 +160,27 @@ describe('missingDependency', () => {
     ]);
   });
 
+  it('names the built file a test imports through a workspace link when it is missing (solid: test-integration imports solid-js/dist/server.js)', () => {
+    const ctx = project({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'package.json': '{"private":true}',
+      'pnpm-lock.yaml': '',
+      'packages/a/package.json': '{"dependencies":{"solid-js":"workspace:*"}}',
+      'packages/solid/package.json': '{"name":"solid-js","main":"./dist/server.js","scripts":{"build":"rollup -c"}}',
+    });
+    mkdirSync(path.join(dir, 'packages', 'a', 'node_modules'), { recursive: true });
+    symlinkSync('../../solid', path.join(dir, 'packages', 'a', 'node_modules', 'solid-js'));
+    const text = `Error [ERR_MODULE_NOT_FOUND]: Cannot find module '${dir}/packages/a/node_modules/solid-js/dist/server.js' imported from ${dir}/packages/a/test-imports.mjs`;
+    expect(missingDependency(text, ctx)).toEqual({
+      kind: 'package',
+      name: 'solid-js',
+      workspace: 'packages/solid',
+      install: "build it with `pnpm run build` in packages/solid (`rollup -c`): solid-js is this repository's workspace package packages/solid, linked into node_modules, and packages/solid/dist/server.js, which the test imports, is missing",
+      message: `Cannot find module '${dir}/packages/a/node_modules/solid-js/dist/server.js'`,
+    });
+    expect(missingDependency(`Cannot find module '${dir}/node_modules/lodash/fp.js'`, ctx)).toBeUndefined();
+  });
+
   it('leaves to the code: relative and absolute paths, builtins, tsconfig path aliases, and the project\'s own Python modules', () => {
     const ctx = project({ 'tsconfig.json': '{ "compilerOptions": { "paths": { "@app/*": ["src/*"] } } }', 'packages/a/app/__init__.py': '' });
     for (const text of [
