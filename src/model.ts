@@ -102,6 +102,11 @@ export interface MissingDependency {
   install: string;
   /** The error as printed, e.g. "Cannot find package 'lodash'". */
   message: string;
+  /**
+   * For a package that is this repository's own workspace package, linked into node_modules but
+   * not built (the file its package.json names is missing): its directory, repository-relative.
+   */
+  workspace?: string;
   /** Test files that failed to load because of it. */
   files: string[];
   /** Tests that failed because of it. */

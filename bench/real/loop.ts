@@ -1,7 +1,7 @@
 // One corpus entry measured: the plain run of its own test command, `fixloop init`, a clean
 // `fixloop run --no-llm --json`, and fixloop runs on seeded faults in its sources.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAULT_KINDS, sitesOf, type FaultKind } from '../faults.js';
@@ -163,6 +163,27 @@ function judge(loop: LoopRun, baseline: LoopRun | undefined): Pick<FaultResult, 
   return { outcome: 'left', why: `no commit; ${loop.status ?? 'no run:end'}${loop.stopReason ? ` (${loop.stopReason})` : ''}` };
 }
 
+const NOT_BUILD_OUTPUT = /(^|\/)(node_modules|\.venv|venv|\.fixloop|\.turbo|__pycache__|\.pytest_cache)(\/|$)/;
+
+/**
+ * The checkout's ignored build output (dist/ of workspace packages), saved before the project's
+ * command checks that it notices a fault: that run may clean and fail to rebuild it (solid's
+ * turbo build:clean, then a syntax error), and the loop should meet the checkout as built before.
+ */
+async function saveBuildOutput(dir: string): Promise<{ paths: string[]; archive: string } | undefined> {
+  const listed = await exec('git ls-files --others --ignored --exclude-standard --directory', { cwd: dir, timeoutMs: 60_000 });
+  const paths = listed.stdout.split('\n').map((l) => l.replace(/\/$/, '')).filter((l) => l && !NOT_BUILD_OUTPUT.test(l));
+  if (!paths.length) return undefined;
+  const archive = path.join(tmpdir(), `fixloop-real-build-${process.pid}.tar`);
+  const saved = await exec(`tar -cf "${archive}" ${paths.map((p) => `'${p}'`).join(' ')}`, { cwd: dir, timeoutMs: 120_000 });
+  return saved.code === 0 ? { paths, archive } : undefined;
+}
+
+async function restoreBuildOutput(dir: string, saved: { paths: string[]; archive: string } | undefined): Promise<void> {
+  if (!saved) return;
+  await exec(`rm -rf ${saved.paths.map((p) => `'${p}'`).join(' ')} && tar -xf "${saved.archive}" && rm -f "${saved.archive}"`, { cwd: dir, timeoutMs: 120_000 });
+}
+
 /**
  * Up to `count` faults, each of a different kind (kinds in a seeded order), each alone on its own
  * commit of the bench branch. A candidate site counts only when the plain test command fails with it.
@@ -184,7 +205,9 @@ export async function faultRuns(entry: Entry, base: string, baseline: LoopRun | 
       await resetCheckout(entry, base);
       const clean = readFileSync(path.join(dir, site.file), 'utf8');
       writeFileSync(path.join(dir, site.file), site.faulty);
+      const saved = await saveBuildOutput(dir);
       const noticed = await exec(entry.test, { cwd: dir, env: envOf(entry), timeoutMs: PLAIN_TIMEOUT });
+      await restoreBuildOutput(dir, saved);
       if (noticed.code === 0) continue;
       await exec(`git commit -q --no-verify -am "fault: ${kind} in ${site.file}"`, { cwd: dir, timeoutMs: 60_000 });
       const loop = await fixloopRun(entry);

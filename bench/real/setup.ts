@@ -20,6 +20,11 @@ export interface Entry {
   install: string;
   test: string;
   sources: string[];
+  /**
+   * Variables every command of the entry runs with, the plain run's included: TURBO_FORCE, so that
+   * the plain run runs the tests instead of replaying turbo's cache of an earlier run.
+   */
+  env?: Record<string, string>;
   why: string;
   needs: string;
   python?: { interpreter: 'pyenv' | 'debian'; path: string; apt?: string[] };
@@ -93,7 +98,7 @@ export function envOf(entry: Entry): NodeJS.ProcessEnv {
   const extra: string[] = [];
   // No NO_COLOR/FORCE_COLOR: projects test their own color handling (commander's CLICOLOR_FORCE
   // tests fail under them); the summary readers strip ANSI codes instead.
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' };
+  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', ...entry.env };
   delete env.CI;
   const [pm, major] = entry.manager.split('@');
   // pnpm 9.7+ switches to the exact version in packageManager and refuses one whose registry
@@ -172,8 +177,9 @@ export async function setUp(entry: Entry): Promise<Setup> {
   const base = path.join(REAL_DIR, entry.name);
   const marker = path.join(base, 'installed.json');
   if (existsSync(marker)) {
-    const done = JSON.parse(readFileSync(marker, 'utf8')) as Setup & { commit: string };
-    if (done.commit === entry.commit && done.ok) return done;
+    const done = JSON.parse(readFileSync(marker, 'utf8')) as Setup & { commit: string; install?: string };
+    // A changed recipe (eslint-rewrite's CI build added to its install) runs again.
+    if (done.commit === entry.commit && done.ok && (done.install ?? entry.install) === entry.install) return done;
   }
   const mirror = mirrorOf(entry);
   if (!existsSync(mirror)) {
@@ -202,7 +208,7 @@ export async function setUp(entry: Entry): Promise<Setup> {
   }
   writeFileSync(path.join(base, 'install.log'), log.join('\n'));
   const result: Setup = { ok: !error, error, installMs, runnerVersion: error ? undefined : await runnerVersion(entry) };
-  writeFileSync(marker, JSON.stringify({ ...result, commit: entry.commit }, null, 2));
+  writeFileSync(marker, JSON.stringify({ ...result, commit: entry.commit, install: entry.install }, null, 2));
   return result;
 }
 

@@ -3,7 +3,7 @@
 import type { Attempt, Failure, IterationRecord, SourceLocation, SuiteRun, TestRun } from '../model.js';
 import { blockedSuites, failingTests, isGreen, loadFailures, newlyPassing } from '../test-run.js';
 import { attemptFor, missingDependencies, missingImpact, suiteStatus, type ReportOptions } from './facts.js';
-import { describeMissing } from '../runners/missing.js';
+import { whatIsMissing } from '../runners/missing.js';
 import type { IterationReport } from './iteration-schema.js';
 import { progressJson } from './progress.js';
 
@@ -135,7 +135,7 @@ function blockersJson(rec: IterationRecord): IterationReport['blockers'] {
       exitCode: s.exitCode,
       timedOut: s.timedOut,
       reason: 'environment' as const,
-      message: `${describeMissing(m)} is not installed (${m.message}); it blocks ${missingImpact(m)}. To unblock: ${m.install}.`,
+      message: `${whatIsMissing(m)} (${m.message}); it blocks ${missingImpact(m)}. To unblock: ${m.install}.`,
       outputTail: '',
     })),
   ];

@@ -5,7 +5,7 @@ import {
   blockedSuites, failingTests, formatTotals, isGreen, isLoadId, loadFailures, missingTests, newlyPassing, shownId, skippedTests, stillFailing, shownName,
 } from '../test-run.js';
 import { attemptFor, missingDependencies, missingImpact, problemFor, suiteStatus, unexplained, type ReportOptions } from './facts.js';
-import { describeMissing } from '../runners/missing.js';
+import { describeMissing, whatIsMissing } from '../runners/missing.js';
 import { safeMarkdown } from '../safe-text.js';
 import { culpritRows, culpritsMarkdown } from './culprits.js';
 import { categorySection, goalSection } from './progress.js';
@@ -201,7 +201,7 @@ function challenges(after: TestRun, flaky: FlakyTest[]): string {
   for (const { suite, missing } of missingDependencies(after)) {
     parts.push(
       [
-        `### ${suite.suite}: ${describeMissing(missing)} is not installed`,
+        `### ${suite.suite}: ${whatIsMissing(missing)}`,
         '',
         `- **Error:** ${code(missing.message)}`,
         `- **Blocks:** ${missingImpact(missing)} — not handed to a repair provider: no change to the code installs it`,
@@ -249,7 +249,7 @@ function nextSteps(rec: IterationRecord, opts: ReportOptions): string {
     return more.length ? `All suites are green.\n\n${more.map((m) => `- ${m}`).join('\n')}` : 'All suites are green.';
   }
   const steps = [...deployStep(rec), ...blockedSuites(rec.after).map((s) => `Unblock suite ${code(s.suite)} (${s.blocker.reason}: ${s.blocker.message}): ${UNBLOCK[s.blocker.reason](s)}.`)];
-  for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`Install ${describeMissing(missing)} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
+  for (const { suite, missing } of missingDependencies(rec.after)) steps.push(`${missing.workspace ? `Build workspace package ${missing.name}` : `Install ${describeMissing(missing)}`} for suite ${code(suite.suite)} (${missingImpact(missing)}): ${missing.install}.`);
   for (const o of openProblems(rec)) {
     const broke = codeList(o.attempts.flatMap((a) => a.verdict?.broke ?? []), 5);
     steps.push(`Problem "${o.problem.title}" (${code(o.problem.kind)}) still fails for ${codeList(o.left, 5)}: ${o.nextStep}${broke ? ` Do not break ${broke}, as the rejected candidates did.` : ''}`);

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { Blocker } from '../model.js';
 import type { SuiteConfig } from '../policy/schema.js';
-import { contextOf, describeMissing, ENVIRONMENT_ERRORS, missingDependency } from './missing.js';
+import { contextOf, ENVIRONMENT_ERRORS, missingDependency, whatIsMissing } from './missing.js';
 import type { CommandResult } from './process.js';
 
 /** Errors of the machine rather than the code: no fix to the repository makes them pass. */
@@ -83,7 +83,7 @@ export function blockerFor(
   if (missing) {
     return {
       reason: 'environment',
-      message: `${named} could not run: ${describeMissing(missing)} is not installed (${missing.message}). To unblock: ${missing.install}.${evidence}`,
+      message: `${named} could not run: ${whatIsMissing(missing)} (${missing.message}). To unblock: ${missing.install}.${evidence}`,
       outputTail: tail,
     };
   }

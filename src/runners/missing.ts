@@ -104,37 +104,79 @@ function declaredIn(name: string, ctx: MissingContext): string | undefined {
   return undefined;
 }
 
+/** The files a package.json names as its entry points, by field: types first, as tsc reads them. */
+function entryFiles(pkg: Record<string, unknown>): { field: string; file: string }[] {
+  const found: { field: string; file: string }[] = [];
+  const visit = (field: string, value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('*')) found.push({ field, file: path.posix.normalize(value.replace(/^\.\//, '')) });
+    } else if (value && typeof value === 'object') {
+      for (const inner of Object.values(value)) visit(field, inner);
+    }
+  };
+  for (const field of ['types', 'typings', 'main', 'module', 'exports']) visit(field, pkg[field]);
+  return found;
+}
+
+/** How the project runs a script: the lockfile tells the package manager. */
+function runCommand(ctx: MissingContext): string {
+  const install = installCommand(ctx);
+  return install === 'npm ci' ? 'npm run' : `${install.split(' ')[0]} run`;
+}
+
 /**
- * A workspace package of the checkout that node_modules links to but that was never built (its
- * `main` or `exports` point into a dist/ that is not there): installing does not help, its build does.
+ * A workspace package of the checkout that node_modules links to but that was never built (the
+ * file its package.json names as types, main or exports is not there): installing does not help,
+ * its build does. Says which file is missing and the command that builds it.
  */
-function unbuiltWorkspacePackage(name: string, ctx: MissingContext): string | undefined {
+function unbuiltWorkspacePackage(name: string, ctx: MissingContext, imported?: string): Pick<Missing, 'install' | 'workspace'> | undefined {
   for (const dir of dirsUp(ctx)) {
     const link = path.join(dir, 'node_modules', name);
     if (!existsSync(path.join(link, 'package.json'))) continue;
     const target = realpathSync(link);
     const inside = path.relative(realpathSync(ctx.root), target);
     if (inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
-    const scripts = readJson(path.join(target, 'package.json'))?.scripts as Record<string, unknown> | undefined;
+    const pkg = readJson(path.join(target, 'package.json')) ?? {};
+    const named = imported ? [{ field: 'imported', file: imported }] : entryFiles(pkg);
+    const absent = named.find((e) => !existsSync(path.join(target, e.file)));
+    if (!absent) return undefined;
     const where = inside.split(path.sep).join('/');
-    return typeof scripts?.build === 'string'
-      ? `build it first (\`npm run build\` in ${where}, or the root's build): ${name} is this repository's ${where}, linked into node_modules, but its built files are missing`
-      : `${name} is this repository's ${where}, linked into node_modules, but the file it names as its entry is missing`;
+    const build = (pkg.scripts as Record<string, unknown> | undefined)?.build;
+    const rootBuild = (readJson(path.join(ctx.root, 'package.json'))?.scripts as Record<string, unknown> | undefined)?.build;
+    const missing = absent.field === 'imported' ? `${where}/${absent.file}, which the test imports, is missing` : `its ${absent.field} file ${where}/${absent.file} is missing`;
+    const how =
+      typeof build === 'string'
+        ? `build it with \`${runCommand(ctx)} build\` in ${where} (\`${build}\`)${typeof rootBuild === 'string' && where !== '.' ? `, or all workspace packages with \`${runCommand(ctx)} build\` at the root` : ''}`
+        : `build it the way the project's CI does (${where}/package.json has no build script)`;
+    return { workspace: where, install: `${how}: ${name} is this repository's workspace package ${where}, linked into node_modules, and ${missing}` };
   }
   return undefined;
+}
+
+/**
+ * The package and file an absolute path through node_modules names, as Node prints a resolved
+ * import: '/repo/packages/it/node_modules/solid-js/dist/server.js' -> solid-js, dist/server.js.
+ */
+function builtFileOfLink(specifier: string): { name: string; file: string } | undefined {
+  const match = /^\/.*\/node_modules\/((?:@[^/]+\/)?[^/@][^/]*)\/(.+)$/.exec(specifier);
+  return match && !match[2].includes('/node_modules/') ? { name: match[1], file: match[2] } : undefined;
 }
 
 function missingPackage(text: string, ctx: MissingContext): Missing | undefined {
   for (const pattern of MODULE_NOT_FOUND) {
     const match = pattern.exec(text);
     if (!match) continue;
+    const inPackage = builtFileOfLink(match[1]);
+    if (inPackage) {
+      const unbuilt = unbuiltWorkspacePackage(inPackage.name, ctx, inPackage.file);
+      return unbuilt ? { kind: 'package', name: inPackage.name, ...unbuilt, message: match[0] } : undefined;
+    }
     const name = packageOf(match[1]);
     if (!name || isPathAlias(match[1], ctx) || isProjectPath(match[1], ctx)) return undefined;
-    const declared = declaredIn(name, ctx);
     const unbuilt = unbuiltWorkspacePackage(name, ctx);
-    const install = unbuilt
-      ? unbuilt
-      : declared
+    if (unbuilt) return { kind: 'package', name, ...unbuilt, message: match[0] };
+    const declared = declaredIn(name, ctx);
+    const install = declared
       ? `run \`${installCommand(ctx)}\`: ${name} is in ${declared} but not installed`
       : `install it (\`npm install --save-dev ${name}\`), or correct the import if the name is wrong: no package.json declares it`;
     return { kind: 'package', name, install, message: match[0] };
@@ -188,6 +230,11 @@ export function missingDependency(text: string, ctx: MissingContext): Missing | 
     if (match) return make(match);
   }
   return missingPackage(text, ctx) ?? missingPythonPackage(text, ctx) ?? missingProgram(text, ctx);
+}
+
+/** What is wrong, as a report's heading says it: "package lodash is not installed", "workspace package @acme/schema (packages/schema) is not built". */
+export function whatIsMissing(m: Pick<Missing, 'kind' | 'name' | 'workspace'>): string {
+  return m.workspace ? `workspace package ${m.name} (${m.workspace}) is not built` : `${describeMissing(m)} is not installed`;
 }
 
 /** "package lodash", "Python package httpx", "browser chromium", "program magick". */

@@ -111,18 +111,74 @@ describe('missingDependency', () => {
     expect(missingDependency("Cannot find package '@acme/util' imported from /x/a.js", npm)?.install).toBe('run `npm ci`: @acme/util is in packages/a/package.json but not installed');
   });
 
-  it('says to build a workspace package that node_modules links to but that was never built (eslint/rewrite before its build)', () => {
+  // eslint/rewrite before `npm run build`: config-array's pretest runs tsc, which imports the
+  // workspace package @eslint/object-schema through its node_modules link, and its dist/ is not there.
+  const unbuiltWorkspace = (built: boolean) => {
     const ctx = project({
-      'package.json': '{"workspaces":["packages/*"]}',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'package.json': '{"workspaces":["packages/*"],"scripts":{"build":"node scripts/build.js"}}',
       'packages/a/package.json': '{"dependencies":{"@acme/schema":"*"}}',
-      'packages/schema/package.json': '{"name":"@acme/schema","main":"dist/cjs/index.cjs","scripts":{"build":"rollup -c"}}',
+      'packages/schema/package.json':
+        '{"name":"@acme/schema","types":"dist/esm/index.d.ts","exports":{"require":"./dist/cjs/index.cjs","import":"./dist/esm/index.js"},"scripts":{"build":"rollup -c && tsc -p tsconfig.esm.json"}}',
+      ...(built ? { 'packages/schema/dist/esm/index.d.ts': '', 'packages/schema/dist/esm/index.js': '', 'packages/schema/dist/cjs/index.cjs': '' } : {}),
     });
     mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true });
     symlinkSync('../../packages/schema', path.join(dir, 'node_modules', '@acme', 'schema'));
-    const text = "dist/esm/index.js(5,30): error TS2307: Cannot find module '@acme/schema' or its corresponding type declarations.";
-    expect(missingDependency(text, ctx)?.install).toBe(
-      'build it first (`npm run build` in packages/schema, or the root\'s build): @acme/schema is this repository\'s packages/schema, linked into node_modules, but its built files are missing',
-    );
+    return ctx;
+  };
+  const TS2307 = "dist/esm/index.js(5,30): error TS2307: Cannot find module '@acme/schema' or its corresponding type declarations.";
+
+  it('says to build a workspace package that node_modules links to but that was never built, naming the missing file and its build script', () => {
+    expect(missingDependency(TS2307, unbuiltWorkspace(false))).toEqual({
+      kind: 'package',
+      name: '@acme/schema',
+      workspace: 'packages/schema',
+      install:
+        "build it with `npm run build` in packages/schema (`rollup -c && tsc -p tsconfig.esm.json`), or all workspace packages with `npm run build` at the root: @acme/schema is this repository's workspace package packages/schema, linked into node_modules, and its types file packages/schema/dist/esm/index.d.ts is missing",
+      message: "Cannot find module '@acme/schema'",
+    });
+  });
+
+  it('does not call a workspace package unbuilt when the files its package.json names are there', () => {
+    expect(missingDependency(TS2307, unbuiltWorkspace(true))).toEqual({
+      kind: 'package',
+      name: '@acme/schema',
+      install: 'run `npm install`: @acme/schema is in packages/a/package.json but not installed',
+      message: "Cannot find module '@acme/schema'",
+    });
+  });
+
+  it('blocks the suite on the environment with a message that says which workspace package to build, not what to install', () => {
+    const ctx = unbuiltWorkspace(false);
+    const output = [TS2307, 'npm error Lifecycle script `build` failed with error:', 'npm error code 2', 'npm error command sh -c npm run build', ''].join('\n');
+    const result = { exitCode: 2, timedOut: false, aborted: false, durationMs: 5, outputTail: output, output, outputTruncated: false, cwd: ctx.runDir };
+    const suite = { name: '@acme/a', command: 'npm test', format: 'mocha' as const, timeoutSec: 60, cwd: 'packages/a' };
+    const blocker = blockerFor(suite, 'npm test', result, { found: false, failures: 0 }, { name: 'a mocha JSON report', hint: '' });
+    expect([blocker?.reason, blocker?.message.split('\n')[0]]).toEqual([
+      'environment',
+      "Suite \"@acme/a\" (`npm test`) could not run: workspace package @acme/schema (packages/schema) is not built (Cannot find module '@acme/schema'). To unblock: build it with `npm run build` in packages/schema (`rollup -c && tsc -p tsconfig.esm.json`), or all workspace packages with `npm run build` at the root: @acme/schema is this repository's workspace package packages/schema, linked into node_modules, and its types file packages/schema/dist/esm/index.d.ts is missing.",
+    ]);
+  });
+
+  it('names the built file a test imports through a workspace link when it is missing (solid: test-integration imports solid-js/dist/server.js)', () => {
+    const ctx = project({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'package.json': '{"private":true}',
+      'pnpm-lock.yaml': '',
+      'packages/a/package.json': '{"dependencies":{"solid-js":"workspace:*"}}',
+      'packages/solid/package.json': '{"name":"solid-js","main":"./dist/server.js","scripts":{"build":"rollup -c"}}',
+    });
+    mkdirSync(path.join(dir, 'packages', 'a', 'node_modules'), { recursive: true });
+    symlinkSync('../../solid', path.join(dir, 'packages', 'a', 'node_modules', 'solid-js'));
+    const text = `Error [ERR_MODULE_NOT_FOUND]: Cannot find module '${dir}/packages/a/node_modules/solid-js/dist/server.js' imported from ${dir}/packages/a/test-imports.mjs`;
+    expect(missingDependency(text, ctx)).toEqual({
+      kind: 'package',
+      name: 'solid-js',
+      workspace: 'packages/solid',
+      install: "build it with `pnpm run build` in packages/solid (`rollup -c`): solid-js is this repository's workspace package packages/solid, linked into node_modules, and packages/solid/dist/server.js, which the test imports, is missing",
+      message: `Cannot find module '${dir}/packages/a/node_modules/solid-js/dist/server.js'`,
+    });
+    expect(missingDependency(`Cannot find module '${dir}/node_modules/lodash/fp.js'`, ctx)).toBeUndefined();
   });
 
   it('leaves to the code: relative and absolute paths, builtins, tsconfig path aliases, and the project\'s own Python modules', () => {
