@@ -1,5 +1,6 @@
 // What every run's results go through once they are read, whichever adapter read them: the
-// checkout's own path taken out of names and messages, failures located where their text says,
+// checkout's own path taken out of names and messages, failures located where their text says
+// (a line of bundled build output at the source line it was copied from),
 // and tests that share a name told apart. The same test then has the same id in the loop's
 // checkout and in a verification worktree.
 import { existsSync, realpathSync } from 'node:fs';
@@ -8,6 +9,7 @@ import type { Failure, LoadFailure, TestCase } from '../model.js';
 import { identifyTests } from '../test-run.js';
 import { locateInMessage } from '../triage/diagnostics.js';
 import type { PathContext } from './error-text.js';
+import { sourceOfBuiltLine } from './build-output.js';
 import { completeFailure } from './failure-detail.js';
 
 /** The checkout's root as given and as the file system resolves it (/tmp and /private/tmp, symlinked temp directories). */
@@ -38,11 +40,13 @@ export function withoutRoots(text: string, roots: string[]): string {
   return out;
 }
 
-function settleFailure(failure: Failure, roots: string[], ctx: PathContext, testFile: string): Failure {
+function settleFailure(failure: Failure, roots: string[], ctx: PathContext, testFile: string, checkout: string): Failure {
   const settled: Failure = { ...failure, message: withoutRoots(failure.message, roots) };
   if (failure.stack !== undefined) settled.stack = withoutRoots(failure.stack, roots);
   const location = locateInMessage(settled, ctx, testFile);
   if (location) settled.location = location;
+  const copied = settled.location && sourceOfBuiltLine(checkout, settled.location);
+  if (copied) settled.location = copied;
   return completeFailure(settled, testFile, ctx.root);
 }
 
@@ -59,8 +63,8 @@ export function settleResults(results: Results, cwd: string, ctx: PathContext): 
   const roots = checkoutRoots(cwd).concat(checkoutRoots(ctx.root)).filter((r, i, all) => all.indexOf(r) === i).sort((a, b) => b.length - a.length);
   for (const test of results.tests) {
     test.fullName = withoutRoots(test.fullName, roots);
-    if (test.failure) test.failure = settleFailure(test.failure, roots, ctx, test.file);
+    if (test.failure) test.failure = settleFailure(test.failure, roots, ctx, test.file, cwd);
   }
-  for (const load of results.loadFailures) load.failure = settleFailure(load.failure, roots, ctx, load.file);
+  for (const load of results.loadFailures) load.failure = settleFailure(load.failure, roots, ctx, load.file, cwd);
   identifyTests(results.tests);
 }
