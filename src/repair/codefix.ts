@@ -141,7 +141,7 @@ function fixesAt(analysis: AnalysisProject, target: SourceLocation, index: numbe
   if (!found || !sf || found.kind === 'syntactic') return [];
   const text = sf.getFullText();
   const errors = errorSpans(found.diagnostics);
-  const spans = withReportedNames(sf, target, problem, nearest(sf, target, errors));
+  const spans = withCompilerErrors(sf, target, problem, withReportedNames(sf, target, problem, nearest(sf, target, errors)));
   const format = formatSettingsFor(text);
   const preferences = preferencesFor(sf, analysis);
   const mentioned = problemText(problem);
@@ -258,6 +258,30 @@ function withReportedNames(sf: SourceFile, target: SourceLocation, problem: Prob
     const use = uses[0];
     if (!use || spans.some((s) => s.start === use.getStart())) continue;
     added.push({ code: CANNOT_FIND_NAME, start: use.getStart(), length: name.length, message: `Cannot find name '${name}'.` });
+  }
+  return [...added, ...spans];
+}
+
+/**
+ * A compiler error the failure quotes that the language service does not report here: a package's
+ * pretest type-checks its bundle (`dist/esm/index.js(37,22): error TS8024: JSDoc '@param' tag has
+ * name 'rulesDonfig' …`), the failure is located at the source line the bundle copied
+ * (runners/build-output.ts), and there, in unchecked JS, TypeScript says nothing. The error is
+ * handed to the language service at the name it quotes on the target line.
+ */
+function withCompilerErrors(sf: SourceFile, target: SourceLocation, problem: Problem, spans: Span[]): Span[] {
+  const line = sf.getFullText().split('\n')[target.line - 1];
+  if (line === undefined) return spans;
+  const lineStart = sf.compilerNode.getPositionOfLineAndCharacter(target.line - 1, 0);
+  const added: Span[] = [];
+  for (const [, code, message] of problemText(problem).matchAll(/\berror TS(\d+): ([^\n]*)/g)) {
+    if (spans.some((s) => s.code === Number(code)) || added.some((s) => s.code === Number(code))) continue;
+    for (const [, name] of message.matchAll(/'([A-Za-z_$][\w$]*)'/g)) {
+      const at = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).exec(line);
+      if (!at) continue;
+      added.push({ code: Number(code), start: lineStart + at.index, length: name.length, message: message.trim() });
+      break;
+    }
   }
   return [...added, ...spans];
 }

@@ -56,6 +56,16 @@ export function greet(name: string): string {
 `;
 
 describe('CodefixProvider', () => {
+  it("fixes a compiler error that only the package's bundle reports: renames the misnamed JSDoc @param tag, never deletes it", async () => {
+    const root = copyFixture('jsdoc-bundle');
+    const before = read(root, 'src/severity.js');
+    const message = "dist/esm/index.js(37,26): error TS8024: JSDoc '@param' tag has name 'rulesDonfig', but there is no parameter with that name.";
+    const candidates = await propose(root, { ...problemAt({ file: 'src/severity.js', line: 5 }, message), kind: 'type' });
+    expect(candidates.map((c) => [c.title, c.patch.changes.map((ch) => [ch.path, ch.after])])).toEqual([
+      ["Rename '@param' tag name 'rulesDonfig' to 'rulesConfig'", [['src/severity.js', before.replace('{Object} rulesDonfig', '{Object} rulesConfig')]]],
+    ]);
+  });
+
   it('adds the missing import in the style of the project: NodeNext ".js", single quotes, semicolons', async () => {
     const root = copyFixture('missing-import');
     const [candidate, ...others] = await propose(root, problemAt({ file: 'src/greet.ts', line: 7, column: 22 }));
