@@ -14,7 +14,8 @@ import { moveAboveFirstUse } from './rules-tdz.js';
 import type { PatchProvider, ProposeContext } from './types.js';
 
 const MAX_CANDIDATES = 6;
-const TDZ = /Cannot access '([\w$]+)' before initialization/g;
+// The runtime's words, and the compiler's (TS2448-2450: a package's pretest type-checks its bundle).
+const TDZ = /Cannot access '([\w$]+)' before initialization|(?:Block-scoped variable|Class|Enum) '([\w$]+)' used before its declaration/g;
 const AWAIT_OUTSIDE_ASYNC = /await is only valid in async functions|"await" can only be used inside an "async" function|'await' expressions are only allowed within async functions|TS1308/;
 const NEAR_LINES = 3;
 
@@ -72,7 +73,8 @@ export class RulesProvider implements PatchProvider {
 }
 
 function* fixesFor(analysis: AnalysisProject, problem: Problem, files: string[], text: string, isProtected: (file: string) => boolean): Generator<Fix> {
-  for (const [, name] of text.matchAll(TDZ)) {
+  for (const [, runtime, compiler] of text.matchAll(TDZ)) {
+    const name = runtime ?? compiler;
     for (const file of files.filter((f) => !isProtected(f))) {
       const sf = analysis.sourceFile(file);
       const move = sf && moveAboveFirstUse(sf, name, stackLines(text, file));

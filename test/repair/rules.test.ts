@@ -16,6 +16,14 @@ async function afterFix(group: string, file: string, line: number, message: stri
 }
 
 describe('RulesProvider: use before declaration', () => {
+  it("takes the compiler's words too (a package's pretest type-checks its bundle: TS2448 located at the source line the bundle copied)", async () => {
+    const message = "dist/esm/index.js(3,18): error TS2448: Block-scoped variable 'PORT' used before its declaration.";
+    const { texts } = await afterFix('tdz', 'src/config.ts', 2, message);
+    const runtime = await afterFix('tdz', 'src/config.ts', 2, "ReferenceError: Cannot access 'PORT' before initialization");
+    expect(texts).toEqual(runtime.texts);
+    expect(texts).toHaveLength(1);
+  });
+
   it('moves a module-level declaration, with its comment, above the statement that runs first', async () => {
     const { candidates, texts } = await afterFix('tdz', 'src/config.ts', 2, "ReferenceError: Cannot access 'PORT' before initialization");
     expect(texts).toEqual([
