@@ -35,9 +35,11 @@ export async function findCulprit(problem: Problem, run: TestRun, opts: FindOpti
   const commits = await firstParents(opts.workDir, head, opts.maxCommits);
   const known = await earlierOutcomes(opts.repoRoot, commits, target);
   const probe = opts.probe ?? ((sha: string, t: ProbeTarget) => probeCommit(sha, t, opts));
-  const files = [...new Set([...target.tests.map((t) => t.file), ...target.loadFailed.map((l) => l.file)])];
-  // A commit without the tests' files needs no run: they were written later.
-  const free = async (sha: string): Promise<Outcome | undefined> => ((await existingAt(opts.repoRoot, sha, files)).size === 0 ? 'absent' : undefined);
+  const named = [...new Set([...target.tests.map((t) => t.file), ...target.loadFailed.map((l) => l.file)])];
+  // A commit without the tests' files needs no run: they were written later. Only files git has
+  // count: a bundle the pretest builds (dist/) is in no commit, and was not "added" by any.
+  const files = [...(await existingAt(opts.repoRoot, head, named))];
+  const free = async (sha: string): Promise<Outcome | undefined> => (files.length > 0 && (await existingAt(opts.repoRoot, sha, files)).size === 0 ? 'absent' : undefined);
   const found = await searchFirstBad({ commits, known, maxRuns: opts.maxRuns, probe: (sha) => probe(sha, target), free });
   const base = { problemId: problem.id, runs: found.runs, probes: found.probes };
   if (found.firstBad === undefined || found.lastGood === undefined) return { ...base, reason: found.reason };

@@ -79,6 +79,18 @@ describe('culprit search', () => {
     expect(found.culprit).toBeUndefined();
   });
 
+  it('probes history for a bundle no commit has (dist/ built by the pretest): the commit that broke its source is found, not "failed since added"', async () => {
+    const repo = makeRepo({ 'src/index.js': 'export const a = 1;\n', '.gitignore': 'dist/\n' });
+    const c1 = commit(repo, { 'src/index.js': 'export const a = 2;\n' }, 'fix(index): two');
+    const c2 = commit(repo, { 'README.md': '# x\n' }, 'docs: readme');
+    const bundle: Problem = { ...problem, testIds: [], loadFailedFiles: ['dist/index.js'], testFiles: ['dist/index.js'] };
+    const loadFailing: TestRun = { ...run, suites: [{ ...run.suites[0], tests: [], loadFailures: [{ file: 'dist/index.js', failure: { message: 'error TS2322' } }] }] };
+    const probed: string[] = [];
+    const probe = async (sha: string): Promise<Outcome> => (probed.push(sha), sha === c1 || sha === c2 ? 'fail' : 'pass');
+    const found = await findCulprit(bundle, loadFailing, { repoRoot: repo, workDir: repo, suites: [], maxRuns: 8, maxCommits: 50, probe });
+    expect([found.reason, found.culprit?.sha, found.culprit?.subject, probed.length > 0]).toEqual([undefined, c1, 'fix(index): two', true]);
+  });
+
   it('takes the failing path from the problem\'s location, failure locations, the paths in messages and stacks, and its test files', () => {
     const tracked = new Set(['src/a.ts', 'src/b.ts', 'lib/c.js', 'test/a.test.ts', 'src/unused.ts']);
     const p: Problem = {
