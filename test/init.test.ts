@@ -212,10 +212,15 @@ describe('runners found from their config files', () => {
     const { suites, notes } = detectSuites(
       writeProject({ 'package.json': pkg({ scripts: { test: 'ts-scripts test && npm run size', size: 'size-limit' } }), 'package-lock.json': '{}', 'vitest.config.mts': 'export default {}\n' }),
     );
-    expect(suites).toEqual([{ name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 }]);
+    // ts-scripts gives vitest --passWithNoTests (its source): a spec file without tests passes under it.
+    expect(suites).toEqual([{ name: 'test', command: 'npx vitest run --passWithNoTests', format: 'vitest', timeoutSec: 600 }]);
     expect(notes.slice(1)).toEqual([
-      'suite "test": `npx vitest run` → vitest, from vitest.config.mts, which the test script most likely runs',
+      'suite "test": `npx vitest run --passWithNoTests` → vitest, from vitest.config.mts, which the test script most likely runs',
       'skipped package.json script "test": "ts-scripts test && npm run size": runs no runner fixloop reads; vitest runs directly instead (give the script a suite of its own, "format": "exit-code", if the loop should keep the rest of what it does passing)',
+    ]);
+    // A wrapper fixloop knows nothing of gives nothing.
+    expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'kcd-scripts test' } }), 'package-lock.json': '{}', 'vitest.config.mts': 'export default {}\n' })).toEqual([
+      { name: 'test', command: 'npx vitest run', format: 'vitest', timeoutSec: 600 },
     ]);
     expect(suitesOf({ 'package.json': pkg({ scripts: { test: 'tap test/*.js' } }), '.mocharc.json': '{}' })).toEqual([
       { name: 'test', command: 'npm test', format: 'exit-code', timeoutSec: 600 },

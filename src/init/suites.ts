@@ -5,7 +5,7 @@ import { readJson, scriptsOf } from './files.js';
 import { configuredCommand, configuredRunners, unusedConfig } from './js-config.js';
 import { runScript, type PackageManager } from './package-manager.js';
 import { recursiveScripts } from './recursive.js';
-import { checkOnly, classify, expandScript, otherTests, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
+import { checkOnly, classify, expandScript, otherTests, programAt, programName, runnable, splitChain, type Classified, type RunnerFormat, type Step } from './scripts.js';
 
 export interface FoundSuite {
   name: string;
@@ -18,8 +18,8 @@ export interface FoundSuite {
   key: string;
   /** Where it was found, for `init`'s output. */
   from: string;
-  /** The `test` script runs no runner fixloop knows (a wrapper CLI such as `ts-scripts test`): judged by exit code. */
-  wrapper?: boolean;
+  /** The `test` script runs no runner fixloop knows (a wrapper CLI such as `ts-scripts test`): judged by exit code. Its program's name. */
+  wrapper?: string;
 }
 
 export interface PackageFindings {
@@ -148,7 +148,7 @@ function scriptSuites(name: string, scripts: Record<string, string>, ctx: Packag
     // The project's own `test` script is what "the tests pass" means to it; a `test:x` without a
     // runner is most often a lint, type or package check, which the loop does not repair.
     if (name === 'test') {
-      const wrapper = 'steps' in expanded && !steps.some((s) => otherTests(s.words));
+      const wrapper = 'steps' in expanded && steps.length > 0 && !steps.some((s) => otherTests(s.words)) ? programName(steps[0].words[programAt(steps[0].words)]) : undefined;
       out.suites.push({ ...whole, format: 'exit-code', from: `${fromScript(name, script)}, ${why}; judged by exit code`, ...(wrapper ? { wrapper } : {}) });
     }
     else out.skipped.push(`${fromScript(name, script)}: ${why}; give it a suite of its own ("format": "exit-code") if the loop should keep it passing`);
@@ -222,8 +222,8 @@ export function detectPackage(ctx: PackageContext): PackageFindings {
       out.skipped.push(`${unused}: a leftover, not a suite`);
       continue;
     }
-    const words = configuredCommand(config.format);
     const wrapper = out.suites.findIndex((s) => s.wrapper);
+    const words = [...configuredCommand(config.format), ...(wrapper >= 0 ? wrapperFlags(out.suites[wrapper].wrapper!, config.format) : [])];
     const suite: FoundSuite = {
       name: named(ctx, wrapper >= 0 || !out.suites.some((s) => s.name === named(ctx, 'test')) ? 'test' : config.format),
       command: runnable({ words, quoted: words }, [dir, ctx.root], ctx.pm),
@@ -245,6 +245,19 @@ export function detectPackage(ctx: PackageContext): PackageFindings {
     delete s.wrapper;
   }
   return out;
+}
+
+/**
+ * The options a known wrapper CLI gives the runner it starts, read from its source, so that the
+ * runner run directly judges as the wrapper does: @borderless/ts-scripts's `specs` runs `vitest
+ * run --passWithNoTests` (pillarjs/path-to-regexp has a spec file with no tests in it).
+ */
+const WRAPPER_FLAGS: Record<string, Partial<Record<RunnerFormat, string[]>>> = {
+  'ts-scripts': { vitest: ['--passWithNoTests'] },
+};
+
+function wrapperFlags(wrapper: string, format: RunnerFormat): string[] {
+  return WRAPPER_FLAGS[wrapper]?.[format] ?? [];
 }
 
 /** Whether a root suite's runner runs the tests of the workspace packages too. */

@@ -84,7 +84,7 @@ describe('culprit search', () => {
     const c1 = commit(repo, { 'src/index.js': 'export const a = 2;\n' }, 'fix(index): two');
     const c2 = commit(repo, { 'README.md': '# x\n' }, 'docs: readme');
     const bundle: Problem = { ...problem, testIds: [], loadFailedFiles: ['dist/index.js'], testFiles: ['dist/index.js'] };
-    const loadFailing: TestRun = { ...run, suites: [{ ...run.suites[0], tests: [], loadFailures: [{ file: 'dist/index.js', failure: { message: 'error TS2322' } }] }] };
+    const loadFailing: TestRun = { ...run, suites: [{ ...run.suites[0], tests: [], loadFailures: [{ suite: 'unit', file: 'dist/index.js', failure: { message: 'error TS2322' } }] }] };
     const probed: string[] = [];
     const probe = async (sha: string): Promise<Outcome> => (probed.push(sha), sha === c1 || sha === c2 ? 'fail' : 'pass');
     const found = await findCulprit(bundle, loadFailing, { repoRoot: repo, workDir: repo, suites: [], maxRuns: 8, maxCommits: 50, probe });
